@@ -1,0 +1,53 @@
+# Sitroom — set-up, demo and tests. Two commands do everything on a fresh Debian machine:
+#   make demo   create .venv, install, ingest the bundled samples into ./sitroom.db, print the report
+#   make test   install the dev extras (and what the tests need), run ruff and the whole suite
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+DB     ?= sitroom.db
+
+.PHONY: demo test install dev lint format bench clean help
+
+help:
+	@echo "make demo   - install and run Sitroom on the bundled samples (./$(DB))"
+	@echo "make test   - install dev extras, run ruff and the test suite"
+	@echo "make bench  - throughput benchmark against the bare spaCy pass"
+	@echo "make lint / make format / make clean"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed
+
+dev: $(VENV)/.dev-installed
+
+demo: install
+	$(BIN)/sitroom ingest samples --db $(DB)
+	$(BIN)/sitroom report --db $(DB)
+
+lint: dev
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+format: dev
+	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks
+
+test: dev lint
+	$(BIN)/python -m pytest -q
+
+bench: install
+	$(BIN)/python benchmarks/throughput.py --corpus ../shared/datasets/geoparsing/GWN.xml --limit 100
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache build dist src/*.egg-info

@@ -1,0 +1,133 @@
+"""Run a batch of sources through ingest, the NLP pipeline and (optionally) the store.
+
+The loop the ``extract`` and ``ingest`` commands share, kept out of the CLI so that the API and
+the Dask runner can call it too. A bad file, a document the pipeline chokes on or a failed write
+is recorded as a failed outcome and the batch goes on; what was stored stays stored (one
+transaction per document).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import BinaryIO
+
+from . import model
+from .errors import AnalysisError, IngestError, StoreError
+from .ingest import IngestOptions, iter_documents
+from .pipeline import Pipeline, is_analysable
+from .store import Store
+
+
+class Status(StrEnum):
+    analysed = "analysed"  # analysed, not stored (no store given)
+    stored = "stored"  # analysed and written
+    duplicate = "duplicate"  # same content already in the store: nothing done
+    flagged = "flagged"  # not English: kept (stored when there is a store), not analysed
+    failed = "failed"  # unreadable, analysis or write failed
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one document (or to one unreadable source)."""
+
+    origin: str
+    status: Status
+    message: str = ""
+    result: model.DocumentResult | None = None
+    document: model.Document | None = None
+
+
+@dataclass
+class BatchSummary:
+    """Counts per status, and the messages of the documents that did not go through."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    problems: list[Outcome] = field(default_factory=list)
+
+    def record(self, outcome: Outcome) -> None:
+        self.counts[outcome.status] += 1
+        if outcome.status in (Status.failed, Status.flagged):
+            self.problems.append(outcome)
+
+    @property
+    def ok(self) -> bool:
+        """True when every document went through and none was flagged."""
+        return not self.problems
+
+    def describe(self) -> str:
+        parts = [f"{self.counts[s]} {s.value}" for s in Status if self.counts[s]]
+        return ", ".join(parts) if parts else "no documents"
+
+
+def run_batch(
+    sources: Sequence[str | Path],
+    pipeline: Pipeline,
+    *,
+    options: IngestOptions | None = None,
+    store: Store | None = None,
+    stdin: BinaryIO | None = None,
+    on_outcome: Callable[[Outcome], None] | None = None,
+) -> BatchSummary:
+    """Ingest ``sources``, analyse each document once, store it if a store is given."""
+    summary = BatchSummary()
+    items = iter_documents(sources, options or IngestOptions(), stdin=stdin)
+    for outcome in _outcomes(items, pipeline, store):
+        summary.record(outcome)
+        if on_outcome is not None:
+            on_outcome(outcome)
+    return summary
+
+
+def _outcomes(
+    items: Iterable[model.Document | IngestError], pipeline: Pipeline, store: Store | None
+) -> Iterator[Outcome]:
+    unreadable: list[Outcome] = []
+
+    def documents() -> Iterator[model.Document]:
+        # Failures and duplicates are filtered out here, before analysis; they are reported
+        # as soon as the next analysed document comes out (nlp.pipe buffers a batch).
+        for item in items:
+            if isinstance(item, IngestError):
+                unreadable.append(Outcome(item.source, Status.failed, item.reason))
+            elif store is not None and store.has(item.content_hash):
+                unreadable.append(Outcome(item.origin, Status.duplicate, "already stored"))
+            else:
+                yield item
+
+    for document, result in pipeline.analyse_many(documents()):
+        yield from _drain(unreadable)
+        yield _finish(document, result, store)
+    yield from _drain(unreadable)
+
+
+def _drain(pending: list[Outcome]) -> Iterator[Outcome]:
+    while pending:
+        yield pending.pop(0)
+
+
+def _finish(
+    document: model.Document, result: model.DocumentResult | AnalysisError, store: Store | None
+) -> Outcome:
+    if isinstance(result, AnalysisError):
+        return Outcome(document.origin, Status.failed, result.reason)
+    flagged = not is_analysable(document)
+    message = (
+        f"language detected as {document.language!r}; kept, not analysed as English"
+        if flagged
+        else "; ".join(document.warnings)
+    )
+    if store is None:
+        status = Status.flagged if flagged else Status.analysed
+        return Outcome(document.origin, status, message, result, document)
+    try:
+        added = store.add(document, result, status="flagged" if flagged else "analysed")
+    except StoreError as exc:
+        return Outcome(document.origin, Status.failed, str(exc))
+    if not added:
+        return Outcome(document.origin, Status.duplicate, "already stored")
+    status = Status.flagged if flagged else Status.stored
+    return Outcome(document.origin, status, message, result, document)

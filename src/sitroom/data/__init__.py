@@ -1,0 +1,1 @@
+"""Lexicons and word lists shipped with Sitroom (TSV/TXT, one entry per line)."""

@@ -1,0 +1,1 @@
+"""Extractors: spaCy pipeline components registered under ``sitroom_*`` factory names."""

@@ -1,0 +1,407 @@
+"""The situation report: what the store knows about a period, for an analyst to read.
+
+:func:`build_report` reads a :class:`~sitroom.store.Store` into a :class:`Report` (plain
+dataclasses, also available as a dict); :func:`render_markdown` and :func:`render_html` turn it
+into text. Sections: header, timeline by day, statements by speaker, figures, places, flagged
+documents. Repeated sentences and statements are shown once with all their sources; merging
+different wordings of one item across documents is ``merge.py``'s job, not this module's.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+import jinja2
+
+from .model import Metric, PlacePrecision, is_iso_date_value
+from .store import Store
+
+UNDATED = "undated"
+UNATTRIBUTED = "Unattributed"
+SENTENCE_MAX_CHARS = 400
+"""Longest context shown around a time expression when no sentence boundary is near."""
+
+EMPTY = {
+    "timeline": "No dated events or day-precise dates in this period.",
+    "statements": "No statements extracted in this period.",
+    "figures": "No figures extracted in this period.",
+    "places": "No places extracted in this period.",
+    "flagged": "No flagged documents.",
+}
+"""The one line an empty section shows."""
+
+# A sentence ends at . ! or ? (plus closing quotes/brackets) before whitespace, or at a newline.
+_BOUNDARY = re.compile(r"[.!?][\"'”’)\]]*(?=\s)|\n")
+_SPACE = re.compile(r"\s+")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
+_METRIC_ORDER = {metric.value: i for i, metric in enumerate(Metric)}
+_PRECISION_ORDER = {precision.value: i for i, precision in enumerate(PlacePrecision)}
+_QUALIFIER_WORDS = {
+    "about": "about ",
+    "at_least": "at least ",
+    "more_than": "more than ",
+    "up_to": "up to ",
+    "vague": "roughly ",
+}
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    text: str
+    sources: tuple[str, ...]
+    document_ids: tuple[str, ...]
+    event_type: str | None = None
+    claimed_by: str | None = None
+    place: str | None = None
+
+
+@dataclass(frozen=True)
+class TimelineDay:
+    day: str  # ISO day (or month/year for coarser events), or UNDATED
+    entries: list[TimelineEntry]
+
+    @property
+    def label(self) -> str:
+        if self.day == UNDATED:
+            return "Date unknown"
+        try:
+            return f"{self.day} ({date.fromisoformat(self.day):%A})"
+        except ValueError:  # a month or year, or an impossible day from an extractor
+            return self.day
+
+
+@dataclass(frozen=True)
+class StatementEntry:
+    text: str
+    stance: str
+    kind: str
+    mentions: int
+    sources: tuple[str, ...]
+    document_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SpeakerSection:
+    speaker: str
+    statements: list[StatementEntry]
+
+
+@dataclass(frozen=True)
+class FigureEntry:
+    metric: str
+    value: str  # formatted with its qualifier: "at least 14", "100–200"
+    who: str | None
+    place: str | None
+    claimed_by: str | None
+    date: str | None
+    source: str
+    document_id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class PlaceEntry:
+    name: str
+    precision: str
+    country: str | None
+    kind: str | None
+    mentions: int
+    documents: int
+
+
+@dataclass(frozen=True)
+class FlaggedDocument:
+    id: str
+    title: str | None
+    source: str | None
+    language: str
+    published: str | None
+
+
+@dataclass(frozen=True)
+class Report:
+    """A situation report; every list is already in reading order."""
+
+    since: str | None
+    until: str | None
+    generated_at: str
+    documents: int
+    analysed: int
+    sources: list[str]
+    first_published: str | None
+    last_published: str | None
+    timeline_basis: str  # "events" or "times": what the timeline was built from
+    timeline: list[TimelineDay]
+    speakers: list[SpeakerSection]
+    figures: list[FigureEntry]
+    places: list[PlaceEntry]
+    flagged: list[FlaggedDocument] = field(default_factory=list)
+    empty: dict[str, str] = field(default_factory=lambda: dict(EMPTY))
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def build_report(store: Store, *, since: str | None = None, until: str | None = None) -> Report:
+    """Read everything the store holds for [since, until] into a :class:`Report`."""
+    documents = store.documents(since=since, until=until)
+    days = sorted(d["published"][:10] for d in documents if d["published"])
+    events = store.events(since=since, until=until)
+    place_rows = store.places(since=since, until=until)
+    place_names = {(p["document_id"], p["id"]): p["name"] for p in place_rows}
+    return Report(
+        since=since,
+        until=until,
+        generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        documents=len(documents),
+        analysed=sum(d["status"] == "analysed" for d in documents),
+        sources=sorted({d["source"] for d in documents if d["source"]}),
+        first_published=days[0] if days else None,
+        last_published=days[-1] if days else None,
+        timeline_basis="events" if events else "times",
+        timeline=_event_timeline(events) if events else _time_timeline(store, since, until),
+        speakers=_speakers(store.statements(since=since, until=until)),
+        figures=_figures(store.figures(since=since, until=until), place_names),
+        places=_places(place_rows),
+        flagged=[
+            FlaggedDocument(d["id"], d["title"], d["source"], d["language"], d["published"])
+            for d in documents
+            if d["status"] == "flagged"
+        ],
+    )
+
+
+def source_label(row: dict[str, Any]) -> str:
+    """How a listing names where an item came from: source, else title, else document id."""
+    return str(row.get("source") or row.get("title") or row["document_id"])
+
+
+def sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence containing ``text[start:end]``, found by punctuation and newlines."""
+    low = max(0, start - SENTENCE_MAX_CHARS)
+    begin = low
+    for match in _BOUNDARY.finditer(text, low, start):
+        if _ends_sentence(text, match):
+            begin = match.end()
+    stop = min(len(text), end + SENTENCE_MAX_CHARS)
+    finish = stop
+    for match in _BOUNDARY.finditer(text, end, stop):
+        if _ends_sentence(text, match):
+            finish = match.end() if match.group() != "\n" else match.start()
+            break
+    sentence = _SPACE.sub(" ", text[begin:finish]).strip()
+    return (
+        ("…" if begin == low > 0 else "") + sentence + ("…" if finish == stop < len(text) else "")
+    )
+
+
+def _ends_sentence(text: str, match: re.Match[str]) -> bool:
+    if match.group() == "\n":
+        return True
+    at = match.start()
+    # An initial or an abbreviation like "U.S.": a lone capital letter before the period.
+    initial = at >= 1 and text[at - 1].isupper() and (at < 2 or not text[at - 2].isalpha())
+    if text[at] == "." and initial:
+        return False
+    following = text[match.end() :].lstrip()[:1]
+    return not following.islower()
+
+
+def _group(rows: Iterable[dict[str, Any]], key: Any) -> list[list[dict[str, Any]]]:
+    """Rows with equal ``key(row)`` together, groups in first-seen order."""
+    groups: dict[Any, list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(key(row), []).append(row)
+    return list(groups.values())
+
+
+def _unique(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(values))
+
+
+def _is_day(value: str | None) -> bool:
+    return value is not None and len(value) == len("YYYY-MM-DD") and is_iso_date_value(value)
+
+
+def _normal(text: str) -> str:
+    return _SPACE.sub(" ", text).strip().casefold()
+
+
+def _days(entries: dict[str, list[TimelineEntry]]) -> list[TimelineDay]:
+    order = sorted(entries, key=lambda day: (day == UNDATED, day))
+    return [TimelineDay(day, entries[day]) for day in order]
+
+
+def _event_timeline(events: list[dict[str, Any]]) -> list[TimelineDay]:
+    def day(row: dict[str, Any]) -> str:
+        value = (row["date"] or "")[:10]
+        return value if is_iso_date_value(value) else UNDATED
+
+    by_day: dict[str, list[TimelineEntry]] = {}
+    for rows in _group(events, lambda r: (day(r), r["type"], _normal(r["text"]))):
+        first = rows[0]
+        by_day.setdefault(day(first), []).append(
+            TimelineEntry(
+                text=first["text"],
+                sources=_unique(source_label(r) for r in rows),
+                document_ids=_unique(r["document_id"] for r in rows),
+                event_type=first["type"],
+                claimed_by=first["claimed_by"],
+                place=first["place_name"],
+            )
+        )
+    return _days(by_day)
+
+
+def _time_timeline(store: Store, since: str | None, until: str | None) -> list[TimelineDay]:
+    texts: dict[str, str] = {}
+
+    def sentence(row: dict[str, Any]) -> str:
+        doc_id = row["document_id"]
+        if doc_id not in texts:
+            texts[doc_id] = store.document(doc_id)["text"]
+        return sentence_around(texts[doc_id], row["start"], row["end"])
+
+    dated = [
+        row | {"sentence": sentence(row)}
+        for row in store.times(since=since, until=until)
+        if row["precision"] == "day" and _is_day(row["value"])
+    ]
+    by_day: dict[str, list[TimelineEntry]] = {}
+    for rows in _group(dated, lambda r: (r["value"], _normal(r["sentence"]))):
+        first = rows[0]
+        by_day.setdefault(first["value"], []).append(
+            TimelineEntry(
+                text=first["sentence"],
+                sources=_unique(source_label(r) for r in rows),
+                document_ids=_unique(r["document_id"] for r in rows),
+            )
+        )
+    return _days(by_day)
+
+
+def _speakers(statements: list[dict[str, Any]]) -> list[SpeakerSection]:
+    by_speaker: dict[str, list[StatementEntry]] = {}
+
+    def key(row: dict[str, Any]) -> tuple[str, str, str]:
+        return (row["speaker"] or UNATTRIBUTED, row["stance"], _normal(row["text"]))
+
+    for rows in _group(statements, key):
+        first = rows[0]
+        by_speaker.setdefault(first["speaker"] or UNATTRIBUTED, []).append(
+            StatementEntry(
+                text=first["text"],
+                stance=first["stance"],
+                kind=first["kind"],
+                mentions=sum(max(len(r["mentions"]), 1) for r in rows),
+                sources=_unique(source_label(r) for r in rows),
+                document_ids=_unique(r["document_id"] for r in rows),
+            )
+        )
+    order = sorted(
+        by_speaker,
+        key=lambda s: (s == UNATTRIBUTED, -sum(e.mentions for e in by_speaker[s]), s.casefold()),
+    )
+    return [SpeakerSection(speaker, by_speaker[speaker]) for speaker in order]
+
+
+def format_value(row: dict[str, Any]) -> str:
+    """A figure's value with its qualifier and unit: "at least 14", "100–200 tonnes"."""
+    low, high, value = (_number(row.get(k)) for k in ("low", "high", "value"))
+    if row["qualifier"] == "range" and low and high:
+        text = f"{low}–{high}"
+    elif value:
+        text = _QUALIFIER_WORDS.get(row["qualifier"], "") + value
+    elif low or high:
+        text = f"{low or '?'}–{high or '?'}"
+    else:
+        text = "unspecified"
+    return f"{text} {row['unit']}" if row.get("unit") else text
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return ""
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
+
+
+def _figures(
+    figures: list[dict[str, Any]], place_names: dict[tuple[str, str], str]
+) -> list[FigureEntry]:
+    ordered = sorted(figures, key=lambda r: _METRIC_ORDER.get(r["metric"], len(_METRIC_ORDER)))
+    return [
+        FigureEntry(
+            metric=r["metric"],
+            value=format_value(r),
+            who=r["who"],
+            place=place_names.get((r["document_id"], r["place"])) if r["place"] else None,
+            claimed_by=r["claimed_by"],
+            date=r["date"] or (r["published"] or "")[:10] or None,
+            source=source_label(r),
+            document_id=r["document_id"],
+            text=r["text"],
+        )
+        for r in ordered
+    ]
+
+
+def _places(rows: list[dict[str, Any]]) -> list[PlaceEntry]:
+    def key(row: dict[str, Any]) -> Any:
+        if row["geonameid"] is not None:
+            return row["geonameid"]
+        return (_normal(row["name"]), row["country"])
+
+    entries = []
+    for group in _group(rows, key):
+        best = min(group, key=lambda r: _PRECISION_ORDER.get(r["precision"], 99))
+        entries.append(
+            PlaceEntry(
+                name=group[0]["name"],
+                precision=best["precision"],
+                country=best["country"],
+                kind=best["kind"],
+                mentions=sum(max(len(r["mentions"]), 1) for r in group),
+                documents=len({r["document_id"] for r in group}),
+            )
+        )
+    return sorted(entries, key=lambda p: (-p.mentions, -p.documents, p.name.casefold()))
+
+
+# --- rendering -------------------------------------------------------------------------------
+
+
+def render_markdown(report: Report) -> str:
+    """Markdown for a terminal (``rich``) or a file; every value is escaped as Markdown."""
+    return _environment("markdown").get_template("report.md.j2").render(report=report)
+
+
+def render_html(report: Report) -> str:
+    """A standalone HTML page (no external assets); all article text is escaped."""
+    return _environment("html").get_template("report.html.j2").render(report=report)
+
+
+@functools.cache
+def _environment(kind: str) -> jinja2.Environment:
+    # Templates ship in the package and are found relative to it, never the working directory.
+    # HTML is autoescaped; Markdown escapes every {{ value }} through `finalize`.
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("sitroom", "templates"),
+        autoescape=kind == "html",
+        finalize=None if kind == "html" else md,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def md(value: object) -> str:
+    """A value made safe for one line of Markdown: whitespace collapsed, markup escaped."""
+    text = "" if value is None else str(value)
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", _SPACE.sub(" ", text).strip())

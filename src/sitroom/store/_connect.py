@@ -1,0 +1,133 @@
+"""Engines, SQLite connection settings, write transactions and error translation."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, exc
+from sqlalchemy.pool import StaticPool
+
+from ..errors import StoreError
+
+BUSY_TIMEOUT_SECONDS = 5.0
+"""How long a connection waits for another writer's lock before failing."""
+
+_IMMEDIATE = "sitroom_immediate"
+"""Execution option: begin the transaction with BEGIN IMMEDIATE (take the write lock first)."""
+
+_MEMORY_URLS = {"sqlite://", "sqlite:///:memory:", ":memory:"}
+
+_HINTS = (
+    ("unable to open database file", "check the path and permissions"),
+    ("file is not a database", "is it a Sitroom database file?"),
+    ("database is locked", "another process is writing to it; try again"),
+    ("readonly database", "check that the file and its directory are writable"),
+    ("disk is full", "free some disk space"),
+    ("disk i/o error", "check the disk and free space"),
+    ("no such module: fts5", "this SQLite build lacks FTS5; use a Python with FTS5 enabled"),
+)
+
+
+def create_store_engine(url: str | Path | Engine) -> Engine:
+    """Return an Engine for a URL, a plain path or ``:memory:``, or the Engine given."""
+    if isinstance(url, Engine):
+        engine = url
+    elif str(url) in _MEMORY_URLS:
+        # One shared connection, or every checkout would see a fresh, empty database.
+        engine = create_engine(
+            "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
+        )
+    else:
+        text = str(url)
+        if "://" not in text:
+            text = "sqlite:///" + str(Path(text).expanduser())
+        try:
+            engine = create_engine(text)
+        except (exc.ArgumentError, exc.NoSuchModuleError, ImportError) as err:
+            raise StoreError(
+                f"cannot open database {text!r}: {err}; use a URL such as 'sqlite:///sitroom.db'"
+                " or a file path, and install the driver for other databases"
+            ) from err
+    if is_sqlite(engine):
+        _configure_sqlite(engine)
+    return engine
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def describe(engine: Engine) -> str:
+    """The database's name for messages: the file path for SQLite, else the URL sans password."""
+    if is_sqlite(engine):
+        return engine.url.database or ":memory:"
+    return engine.url.render_as_string(hide_password=True)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    """Foreign keys, WAL, a busy timeout, and transactions that Sitroom begins itself."""
+    if event.contains(engine, "connect", _on_connect):
+        return
+    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "begin", _on_begin)
+
+
+def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # pysqlite's own transaction handling begins lazily and only before DML, which would let
+    # the read-then-write in Store.add race; SQLAlchemy's documented recipe is to switch it off
+    # and emit BEGIN from the "begin" event.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys = ON")
+        # PRAGMAs take no bound parameters; the value is a module constant, not input.
+        cursor.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+    finally:
+        cursor.close()
+
+
+def _on_begin(connection: Connection) -> None:
+    immediate = connection.get_execution_options().get(_IMMEDIATE, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """One transaction that holds the write lock from its start (SQLite) and commits at exit."""
+    with engine.connect() as connection:
+        connection = connection.execution_options(**{_IMMEDIATE: True})
+        with connection.begin():
+            yield connection
+
+
+def has_fts5(connection: Connection) -> bool:
+    """True when this SQLite build can create FTS5 tables."""
+    used = connection.exec_driver_sql("SELECT sqlite_compileoption_used('ENABLE_FTS5')").scalar()
+    return bool(used)
+
+
+def error_message(action: str, name: str, error: BaseException) -> str:
+    """``cannot <action> database '<name>': <reason>; <what to do>``."""
+    original = getattr(error, "orig", None) or error
+    reason = str(original).splitlines()[0] if str(original) else type(original).__name__
+    message = f"cannot {action} database {name!r}: {reason}"
+    lowered = reason.lower()
+    for needle, hint in _HINTS:
+        if needle in lowered:
+            return f"{message}; {hint}"
+    return message
+
+
+@contextmanager
+def translate_errors(action: str, name: str) -> Iterator[None]:
+    """Re-raise SQLAlchemy and sqlite3 errors as :class:`StoreError` with a clear message."""
+    try:
+        yield
+    except (exc.SQLAlchemyError, sqlite3.Error) as error:
+        raise StoreError(error_message(action, name, error)) from error
