@@ -9,7 +9,7 @@ from typing import TypeVar
 from spacy.tokens import Doc, Span
 
 from . import model
-from .extract._extensions import ENTITIES_KEY, PLACES_KEY, TIMES_KEY
+from .extract._extensions import ENTITIES_KEY, PLACES_KEY, STATEMENTS_KEY, TIMES_KEY
 
 _PLACE_FIELDS = ("lat", "lon", "country", "kind", "geonameid", "precision")
 
@@ -18,11 +18,13 @@ K = TypeVar("K")
 
 def doc_to_result(document: model.Document, doc: Doc) -> model.DocumentResult:
     """Build the document's result from the spans Sitroom's components left on ``doc``."""
+    entities = entities_from(doc)
     return model.DocumentResult(
         document=document.info(),
-        entities=entities_from(doc),
+        entities=entities,
         places=places_from(doc),
         times=times_from(doc),
+        statements=statements_from(doc, entities),
     )
 
 
@@ -49,7 +51,7 @@ def entities_from(doc: Doc) -> list[model.Entity]:
             model.Entity(
                 id=f"e{number}",
                 name=name,
-                type=label,
+                type=model.EntityType(label),
                 aliases=aliases,
                 mentions=[_mention(m) for m in mentions],
             )
@@ -84,3 +86,34 @@ def times_from(doc: Doc) -> list[model.TimeExpression]:
         )
         for span in sorted(spans, key=lambda s: s.start_char)
     ]
+
+
+_STATEMENT_FIELDS = ("speaker", "speaker_type", "cue", "stance", "channel")
+
+
+def statements_from(doc: Doc, entities: list[model.Entity]) -> list[model.Statement]:
+    """One statement per reported content; a copy in a repeated paragraph is another mention."""
+    entity_ids = {entity.name: entity.id for entity in entities}
+    groups: dict[tuple[int, int], list[Span]] = {}
+    for span in sorted(doc.spans.get(STATEMENTS_KEY, []), key=lambda s: s.start_char):
+        info = span._.sitroom_statement or {}
+        key = tuple(info.get("same_as") or (span.start_char, span.end_char))
+        groups.setdefault(key, []).append(span)  # type: ignore[arg-type]
+    statements = []
+    for number, spans in enumerate(groups.values(), start=1):
+        first = spans[0]
+        info = first._.sitroom_statement or {}
+        fields = {f: info[f] for f in _STATEMENT_FIELDS if info.get(f) is not None}
+        statements.append(
+            model.Statement(
+                id=f"s{number}",
+                kind=model.StatementKind(info.get("kind", "indirect")),
+                text=first.text,
+                speaker_entity=entity_ids.get(info.get("speaker_entity") or ""),
+                start=first.start_char,
+                end=first.end_char,
+                mentions=[_mention(span) for span in spans],
+                **fields,
+            )
+        )
+    return statements

@@ -460,14 +460,18 @@ def eval_time(
 ) -> None:
     """Score time expressions on TimeML data (TempEval-3 platinum), DCT as published date.
 
+    Runs the full Sitroom pipeline, as `extract` does. --data is a folder of .tml files, or the
+    folder holding te3-platinum/ (split test) and TBAQ-cleaned/ (split train).
+
     Example:
 
         sitroom eval time --data ../shared/datasets/time/te3-platinum --json
     """
-    from .evaluate.time import build_time_nlp, evaluate_time
+    from .evaluate.time import evaluate_time
+    from .pipeline import load_nlp
 
     with _errors_to_exit():
-        metrics = evaluate_time(data, build_time_nlp(model), split=split)
+        metrics = evaluate_time(data, load_nlp(model), split=split)
     _print_metrics(metrics, as_json)
 
 

@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION = "sitroom/1"
+SCHEMA_VERSION: Literal["sitroom/1"] = "sitroom/1"
 
 _ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
@@ -245,6 +245,11 @@ class Statement(_Strict):
     speaker_entity: str | None = None
     cue: str | None = None
     stance: Stance = Stance.assert_
+    channel: str | None = Field(
+        default=None,
+        description="how it was said: 'on Facebook', 'in a televised address' (extension of "
+        "sitroom/1, see docs/contract.md)",
+    )
     start: int = Field(ge=0)
     end: int = Field(ge=0)
     mentions: list[Mention] = Field(default_factory=list)

@@ -32,7 +32,7 @@ ANALYSED_LANGUAGES = frozenset({"en"})
 # Sitroom's components in pipeline order. The segmenter must precede the parser so that
 # sentences never cross a paragraph, heading or dateline; the others read NER output.
 SEGMENTER = "sitroom_segmenter"
-EXTRACTORS = ("sitroom_entities", "sitroom_times", "sitroom_places")
+EXTRACTORS = ("sitroom_entities", "sitroom_times", "sitroom_places", "sitroom_statements")
 
 
 def load_nlp(
@@ -66,7 +66,7 @@ def load_nlp(
 def _import_factories() -> None:
     """Import the modules whose decorators register Sitroom's factories with spaCy."""
     from . import segment  # noqa: F401
-    from .extract import entities, places, times  # noqa: F401
+    from .extract import entities, places, statements, times  # noqa: F401
 
 
 @dataclass
@@ -80,7 +80,9 @@ class Pipeline:
         """Tokenise ``document`` and attach what the components read (published, dateline)."""
         register_extensions()
         doc = self.nlp.make_doc(document.text)
-        doc._.sitroom_published = document.published_date
+        published = document.published_date
+        # An ISO string, not a date: Docs must survive msgpack for nlp.pipe(n_process=2).
+        doc._.sitroom_published = published.isoformat() if published else None
         doc._.sitroom_dateline = document.dateline
         return doc
 

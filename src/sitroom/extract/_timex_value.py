@@ -32,6 +32,7 @@ SOON_MONTHS = 2
 _PRECISION_SHAPES = [
     (re.compile(r"^[\dX]{4}-[\dX]{2}-[\dX]{2}T"), TimePrecision.time),
     (re.compile(r"^[\dX]{4}-[\dX]{2}-[\dX]{2}$"), TimePrecision.day),
+    (re.compile(r"^[\dX]{4}-W[\dX]{2}-\d"), TimePrecision.day),  # a day of a week
     (re.compile(r"^[\dX]{4}-W[\dX]{2}"), TimePrecision.week),
     (re.compile(r"^[\dX]{4}-[\dX]{2}$"), TimePrecision.month),
     (re.compile(r"^[\dX]{4}-[QH]\d$"), TimePrecision.quarter),
@@ -70,7 +71,7 @@ class TimeResolver:
 
 def resolve_parts(p: TimexParts, anchor: date | None, tense: str | None) -> str | None:
     """The TIMEX3 value of parsed parts, or None when it would need a missing anchor."""
-    if p.set_value or ((p.every and not p.has_calendar and p.unit != "Y") or p.every):
+    if p.set_value or p.every:
         value = _set_value(p)
         if value is not None:
             return value
@@ -103,7 +104,7 @@ def resolve_parts(p: TimexParts, anchor: date | None, tense: str | None) -> str 
 
 
 def _unit_value(p: TimexParts, anchor: date | None) -> str | None:
-    """"two years ago", "last week", "this year", "three years", "the past two months"."""
+    """ "two years ago", "last week", "this year", "three years", "the past two months"."""
     unit = p.unit or ""
     if p.shift is not None and (p.number is not None or p.plural):
         if p.number in (None, VAGUE):
@@ -114,9 +115,7 @@ def _unit_value(p: TimexParts, anchor: date | None) -> str | None:
     if p.direction in (-1, 1) and unit in YEARS_PER_UNIT and p.number is None:
         return _duration(1, unit)  # "the past decade" is the ten years up to now
     if p.number is None and not p.plural and unit not in TIME_UNITS:
-        if p.direction is None and not anchor:
-            return None
-        return _shifted(anchor, unit, p.direction or 0)
+        return _shifted(anchor, unit, p.direction or 0)  # "last week", "the year"
     return _duration(p.number if p.number is not None else VAGUE, unit)
 
 
@@ -144,7 +143,7 @@ def _shifted(anchor: date | None, unit: str, n: int) -> str | None:
 
 
 def _weekend(anchor: date | None, direction: int | None, tense: str | None) -> str | None:
-    """"this weekend" is the anchor's week; "the weekend" the last one, unless ahead."""
+    """ "this weekend" is the anchor's week; "the weekend" the last one, unless ahead."""
     if anchor is None:
         return None
     if direction == 0:
@@ -179,7 +178,7 @@ def _duration(number: float | str, unit: str) -> str | None:
 
 
 def _set_value(p: TimexParts) -> str | None:
-    """"daily" -> P1D, "every Monday" -> XXXX-WXX-1, "each July" -> XXXX-07."""
+    """ "daily" -> P1D, "every Monday" -> XXXX-WXX-1, "each July" -> XXXX-07."""
     if p.set_value:
         return p.set_value
     if not p.every:
@@ -298,7 +297,7 @@ def _season(p: TimexParts, anchor: date | None, tense: str | None) -> str | None
 
 
 def _quarter(p: TimexParts, anchor: date | None, tense: str | None) -> str | None:
-    """"the third quarter" -> 2022-Q3 (the nearest), "the first half of 2021" -> 2021-H1."""
+    """ "the third quarter" -> 2022-Q3 (the nearest), "the first half of 2021" -> 2021-H1."""
     if p.quarter is None:
         return None
     if p.year is not None:

@@ -162,6 +162,7 @@ statements = Table(
     Column("speaker_entity", Text),
     Column("cue", Text),
     Column("stance", Text, nullable=False),
+    Column("channel", Text),
     Column("start", Integer, nullable=False),
     Column("end", Integer, nullable=False),
     UniqueConstraint("document_id", "id", name="uq_statements_document_id_id"),
@@ -232,7 +233,7 @@ _DOC_COLUMNS = "d.published, d.source, d.title"
 
 VIEWS: dict[str, str] = {
     "statement_list": (
-        'SELECT s.document_id, s.id, s.speaker, s.stance, s.kind, s.text, s.cue, s.start, s."end",'
+        'SELECT s.document_id, s.id, s.speaker, s.stance, s.kind, s.text, s.cue, s.channel, s.start, s."end",'
         f" {_DOC_COLUMNS}, {_mention_count('statement_mentions', 's', 'statement_id')}"
         " FROM statements s JOIN documents d ON d.id = s.document_id"
     ),
