@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -21,6 +20,7 @@ from sitroom.evaluate.time import (
     timeml_files,
 )
 from sitroom.extract._extensions import TIMES_KEY, register_extensions
+from tests.conftest import require_path
 
 TIME_DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "datasets" / "time"
 # TempEval-3 acceptance targets of the foundation issue (HeidelTime scored about 90 / 78).
@@ -44,15 +44,6 @@ AT&amp;T <EVENT eid="e1" class="REPORTING">said</EVENT> on \
 # What the fake pipeline predicts: (text, value). "on Friday" overlaps gold "Friday" with the
 # right value; "three years" is exact with a wrong value; "now" is spurious; "2014" is missed.
 FAKE_PREDICTIONS = [("on Friday", "2022-02-25"), ("three years", "P2Y"), ("now", "PRESENT_REF")]
-
-
-def require(path: Path) -> Path:
-    """Skip when a shared dataset is missing, but fail in CI, where it must be present."""
-    if not path.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{path} is missing; CI needs ../shared beside the repository")
-        pytest.skip(f"{path} is missing")
-    return path
 
 
 @Language.component("test_fake_times")
@@ -151,7 +142,7 @@ def test_read_timeml_rejects_other_xml(tmp_path: Path) -> None:
 
 def test_evaluate_time_platinum_meets_targets(nlp: Language) -> None:
     """The TempEval-3 platinum test set (needs ../shared/datasets/time)."""
-    require(TIME_DATA / "te3-platinum")
+    require_path(TIME_DATA / "te3-platinum")
     scores = evaluate_time(TIME_DATA, nlp, split="test")
     assert scores["n_docs"] == 20
     assert scores["n_gold"] == 138

@@ -8,7 +8,7 @@ from importlib.resources import files
 import pytest
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from sitroom.extract._extensions import ENTITIES_KEY, SEGMENTS_KEY, register_extensions
 from sitroom.extract._names import load_name_words
@@ -356,3 +356,13 @@ def test_entities_data_files(name: str, header: str, kinds: set[str]) -> None:
     assert len(rows) == len(set(rows))
     if name == "person_titles.tsv":
         assert len({row[1] for row in rows}) == len(rows)  # a title has one kind
+
+
+def test_entities_slash_joined_names_are_split() -> None:
+    """A dateline like "ODESA/MYKOLAIV:" names two places, even when NER tags it as one."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sitroom_entities")
+    doc = nlp.make_doc("ODESA / MYKOLAIV: shelling went on")
+    doc.ents = [Span(doc, 0, 3, label="ORG")]
+    names = [s.text for s in nlp.get_pipe("sitroom_entities")(doc).spans[ENTITIES_KEY]]
+    assert names == ["ODESA", "MYKOLAIV"]

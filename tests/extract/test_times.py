@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import os
 from datetime import date
 from importlib.resources import files
 from pathlib import Path
@@ -20,6 +19,7 @@ from sitroom.extract._timex_lexicon import KINDS, TIME_WORDS_FILE, read_time_wor
 from sitroom.extract._timex_value import precision_of
 from sitroom.extract.times import TimeExtractor, normalise_time
 from sitroom.model import TimePrecision
+from tests.conftest import require_path
 
 SEED = Path(__file__).resolve().parents[2] / ".." / "shared" / "seed" / "000_e1e83100be014342.txt"
 FRIDAY = date(2022, 2, 25)  # the published date of the examples below: a Friday
@@ -35,15 +35,6 @@ CUE_ROLES = {
     "unit_filler",
     "year_before",
 }
-
-
-def require(path: Path) -> Path:
-    """Skip when a shared dataset is missing, but fail in CI, where it must be present."""
-    if not path.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{path} is missing; CI needs ../shared beside the repository")
-        pytest.skip(f"{path} is missing")
-    return path
 
 
 @pytest.fixture(scope="session")
@@ -278,7 +269,7 @@ def test_times_skip_ages_and_verbs(nlp: Language) -> None:
 
 
 def test_times_seed_article(nlp: Language) -> None:
-    text = require(SEED).read_text(encoding="utf-8")
+    text = require_path(SEED).read_text(encoding="utf-8")
     found = times(run(nlp, text))
     weekdays = {"Monday": "2022-02-21", "Thursday": "2022-02-24", "Friday": "2022-02-25"}
     for span_text, value in found:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from sitroom.errors import IngestError, UnreadableInput
 from sitroom.ingest import IngestOptions, document_from_bytes, iter_documents, read_file
 from sitroom.ingest.jsonl import iter_lines
 from sitroom.model import Document
+from tests.conftest import require_path
 
 DATASETS = Path(__file__).resolve().parents[2] / ".." / "shared" / "datasets"
 VOA_SAMPLE = DATASETS / "corpus" / "voa_sample.jsonl"
@@ -24,21 +24,12 @@ ARTICLE = (
 )
 
 
-def require_dataset(path: Path) -> Path:
-    """Skip when a shared dataset is missing, but fail in CI, where it must be present."""
-    if not path.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"dataset missing in CI: {path}")
-        pytest.skip(f"dataset not available: {path}")
-    return path
-
-
 def jsonl(*rows: object) -> bytes:
     return "\n".join(row if isinstance(row, str) else json.dumps(row) for row in rows).encode()
 
 
 def test_read_file_voa_sample() -> None:
-    path = require_dataset(VOA_SAMPLE)
+    path = require_path(VOA_SAMPLE)
     lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     documents = read_file(path)
     assert len(documents) == len(lines)

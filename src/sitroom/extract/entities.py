@@ -143,13 +143,14 @@ class EntityGrouper(Pipe):
             end = ent.end
             if ent.label_ == "PERSON":
                 end = self._particle_tail(doc, ent.start, end)
-            span = trim_mention(
-                doc, ent.start, end, person=ent.label_ == "PERSON", words=self.words
-            )
             taken = end
-            mention = _make_mention(doc, span.start, span.stop, ent.label_)
-            if mention is not None:
-                mentions.append(mention)
+            for part_start, part_end in _split_at_slashes(doc, ent.start, end):
+                span = trim_mention(
+                    doc, part_start, part_end, person=ent.label_ == "PERSON", words=self.words
+                )
+                mention = _make_mention(doc, span.start, span.stop, ent.label_)
+                if mention is not None:
+                    mentions.append(mention)
         return mentions
 
     def _particle_tail(self, doc: Doc, start: int, end: int) -> int:
@@ -264,6 +265,19 @@ class EntityGrouper(Pipe):
             return False
         follows_possessive = mention.end < len(doc) and doc[mention.end].text in ("'s", "’s")
         return doc[mention.start - 1].lower_ in self.words.locative and not follows_possessive
+
+
+def _split_at_slashes(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
+    """Token ranges of the names in "KARACHI/SUKKUR": a slash joins two names, never one."""
+    parts, part_start = [], start
+    for i in range(start, end):
+        if doc[i].text == "/":
+            if i > part_start:
+                parts.append((part_start, i))
+            part_start = i + 1
+    if end > part_start:
+        parts.append((part_start, end))
+    return parts
 
 
 def _in_dateline(doc: Doc, mention: _Mention) -> bool:
