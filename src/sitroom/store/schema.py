@@ -233,7 +233,8 @@ _DOC_COLUMNS = "d.published, d.source, d.title"
 
 VIEWS: dict[str, str] = {
     "statement_list": (
-        'SELECT s.document_id, s.id, s.speaker, s.stance, s.kind, s.text, s.cue, s.channel, s.start, s."end",'
+        "SELECT s.document_id, s.id, s.speaker, s.stance, s.kind, s.text, s.cue, s.channel,"
+        ' s.start, s."end",'
         f" {_DOC_COLUMNS}, {_mention_count('statement_mentions', 's', 'statement_id')}"
         " FROM statements s JOIN documents d ON d.id = s.document_id"
     ),
