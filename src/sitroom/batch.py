@@ -70,11 +70,18 @@ def run_batch(
     options: IngestOptions | None = None,
     store: Store | None = None,
     stdin: BinaryIO | None = None,
+    allow_private: bool = False,
     on_outcome: Callable[[Outcome], None] | None = None,
 ) -> BatchSummary:
-    """Ingest ``sources``, analyse each document once, store it if a store is given."""
+    """Ingest ``sources``, analyse each document once, store it if a store is given.
+
+    ``sources`` may mix paths, directories, ``-`` and http(s) URLs; URLs on private or local
+    addresses are refused unless ``allow_private``.
+    """
     summary = BatchSummary()
-    items = iter_documents(sources, options or IngestOptions(), stdin=stdin)
+    items = iter_documents(
+        sources, options or IngestOptions(), stdin=stdin, allow_private=allow_private
+    )
     for outcome in _outcomes(items, pipeline, store):
         summary.record(outcome)
         if on_outcome is not None:

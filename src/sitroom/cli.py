@@ -8,7 +8,9 @@ one line on stderr and exit status 1; nothing else is caught here.
 from __future__ import annotations
 
 import json
+import signal
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
@@ -29,6 +31,9 @@ from .model import json_schema
 from .pipeline import DEFAULT_MODEL, build_pipeline
 from .report import build_report, render_html, render_markdown
 from .store import DEFAULT_DB_URL, Store
+from .watch import DEFAULT_INTERVAL as DEFAULT_WATCH_INTERVAL
+from .watch import WatchEvent
+from .watch import watch as run_watch
 
 app = typer.Typer(
     help="Sitroom: sourced, geocoded, deduplicated knowledge from war and crisis reporting.",
@@ -93,7 +98,15 @@ UntilOption = Annotated[str | None, typer.Option("--until", help="Latest date (I
 LimitOption = Annotated[int | None, typer.Option("--limit", min=1, help="At most this many rows.")]
 FormatOption = Annotated[ListFormat, typer.Option("--format", help="Output format.")]
 SourcesArgument = Annotated[
-    list[str], typer.Argument(help="Files, directories (recursive) or - for standard input.")
+    list[str],
+    typer.Argument(help="Files, directories (recursive), http(s) URLs, or - for standard input."),
+]
+AllowPrivateOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-private",
+        help="Allow URLs on private, loopback and link-local addresses (refused by default).",
+    ),
 ]
 
 
@@ -137,6 +150,7 @@ def extract(
     pretty: Annotated[bool, typer.Option("--pretty", help="Indent the JSON.")] = False,
     model: ModelOption = DEFAULT_MODEL,
     max_chars: MaxCharsOption = DEFAULT_MAX_CHARS,
+    allow_private: AllowPrivateOption = False,
 ) -> None:
     """Analyse documents and print the results, without a database.
 
@@ -157,7 +171,12 @@ def extract(
                 typer.echo(_render_result(outcome, output, pretty))
 
         summary = run_batch(
-            sources, pipeline, options=options, stdin=sys.stdin.buffer, on_outcome=show
+            sources,
+            pipeline,
+            options=options,
+            stdin=sys.stdin.buffer,
+            allow_private=allow_private,
+            on_outcome=show,
         )
     if not summary.ok:
         stderr.print(f"{summary.describe()}", highlight=False)
@@ -198,6 +217,7 @@ def ingest(
     title: TitleOption = None,
     model: ModelOption = DEFAULT_MODEL,
     max_chars: MaxCharsOption = DEFAULT_MAX_CHARS,
+    allow_private: AllowPrivateOption = False,
 ) -> None:
     """Analyse documents and store them; content already stored is skipped.
 
@@ -230,6 +250,7 @@ def ingest(
                     options=options,
                     store=store,
                     stdin=sys.stdin.buffer,
+                    allow_private=allow_private,
                     on_outcome=show,
                 )
         finally:
@@ -237,6 +258,71 @@ def ingest(
     stderr.print(f"Done: {summary.describe()} (database: {db})", highlight=False)
     if not summary.ok:
         raise typer.Exit(1)
+
+
+MIN_WATCH_INTERVAL = 30.0
+"""Seconds; the library allows less (tests), the command does not hammer servers."""
+
+
+@app.command()
+def watch(
+    feeds: Annotated[list[str], typer.Argument(help="RSS or Atom feed URLs.")],
+    db: DbOption = DEFAULT_DB_URL,
+    interval: Annotated[
+        float,
+        typer.Option("--interval", min=MIN_WATCH_INTERVAL, help="Seconds between polls of a feed."),
+    ] = DEFAULT_WATCH_INTERVAL,
+    state: Annotated[
+        Path | None,
+        typer.Option(
+            "--state", help="JSON file remembering ETags and seen items (default: beside --db)."
+        ),
+    ] = None,
+    model: ModelOption = DEFAULT_MODEL,
+    allow_private: AllowPrivateOption = False,
+    once: Annotated[
+        bool, typer.Option("--once", help="Poll every feed once and exit (for cron).")
+    ] = False,
+) -> None:
+    """Poll RSS/Atom feeds and ingest new items until interrupted (Ctrl-C).
+
+    Uses ETag/Last-Modified, backs off on errors, and skips items already seen or stored.
+
+    Example:
+
+        sitroom watch https://example.org/feed.xml --interval 300 --db sitroom.db
+    """
+    stop = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+
+    def show(event: WatchEvent) -> None:
+        if event.kind in ("failed", "feed_error", "flagged", "note"):
+            stderr.print(f"{event.origin}: {event.message}", highlight=False, markup=False)
+        elif event.kind == "stored":
+            stderr.print(f"stored: {event.origin}", highlight=False, markup=False)
+
+    with _errors_to_exit(), _open(db) as store:
+        summary = run_watch(
+            feeds,
+            store=store,
+            pipeline=build_pipeline(model),
+            interval=interval,
+            on_event=show,
+            stop=stop,
+            state_path=state or _default_watch_state(db),
+            allow_private=allow_private,
+            max_polls=1 if once else None,
+        )
+    counts = ", ".join(f"{n} {kind}" for kind, n in sorted(summary.counts.items()))
+    stderr.print(f"Stopped after {summary.rounds} rounds: {counts or 'nothing new'}")
+
+
+def _default_watch_state(db: str) -> Path | None:
+    """``sitroom.db.watch.json`` beside an SQLite file; None (no state file) otherwise."""
+    path = db.removeprefix("sqlite:///")
+    if "://" in path or path in ("", ":memory:"):
+        return None
+    return Path(path + ".watch.json")
 
 
 def _progress() -> Progress:

@@ -3,7 +3,10 @@
     SitroomError
     ├── IngestError                 a source could not be turned into a Document
     │   ├── UnreadableInput         binary, empty, too large, undecodable, malformed
-    │   └── UnsupportedLanguage     readable, but not English: flagged, not analysed
+    │   ├── UnsupportedLanguage     readable, but not English: flagged, not analysed
+    │   ├── UnsafeURL               a private/local address, a bad scheme, credentials in the URL
+    │   ├── FetchError              the server could not be reached or answered with an error
+    │   └── FeedError               not an RSS/Atom feed, or a hostile one
     ├── ModelNotInstalled           the spaCy pipeline named by --model is missing
     ├── AnalysisError               the NLP pipeline failed on one document
     ├── EvaluationDataError         a gold dataset is missing or not in the expected layout
@@ -43,6 +46,22 @@ class UnsupportedLanguage(IngestError):
             source, f"language detected as {language!r}; stored as flagged, not analysed"
         )
         self.language = language
+
+
+class UnsafeURL(IngestError):
+    """The URL is refused before any request: local/private address, bad scheme, credentials."""
+
+
+class FetchError(IngestError):
+    """The server could not be reached, was too slow, or answered with an HTTP error."""
+
+    def __init__(self, source: str, reason: str, *, status: int | None = None) -> None:
+        super().__init__(source, reason)
+        self.status = status
+
+
+class FeedError(IngestError):
+    """The bytes are not an RSS/Atom feed, or one refused as hostile (entity declarations)."""
 
 
 class ModelNotInstalled(SitroomError):

@@ -6,7 +6,16 @@ import sitroom.ingest
 
 EXPECTED = {
     "DEFAULT_MAX_CHARS",
+    "FeedItem",
+    "FeedState",
+    "FetchedPage",
     "IngestOptions",
+    "document_from_url",
+    "fetch_url",
+    "item_document",
+    "parse_feed",
+    "poll_feed",
+    "read_feed",
     "decode_bytes",
     "detect_language",
     "document_from_bytes",

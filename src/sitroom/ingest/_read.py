@@ -9,6 +9,7 @@ and raise the first error instead.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from functools import partial
@@ -42,6 +43,8 @@ from sitroom.ingest.jsonl import (
 from sitroom.model import Document
 
 STDIN = "-"
+# Any "scheme://" source is a URL, so file:// or ftp:// get a clear refusal, not "no such file".
+_URL_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 CHUNK_BYTES = 65_536
 
 
@@ -50,23 +53,31 @@ def iter_documents(
     options: IngestOptions = DEFAULT_OPTIONS,
     *,
     stdin: BinaryIO | None = None,
+    allow_private: bool = False,
 ) -> Iterator[Document | IngestError]:
     """Yield a Document per article in ``sources``, or the IngestError for a bad file or line.
 
     A source is a file, a directory (read recursively in name order, skipping hidden files
-    and directories, not following symlinked directories) or ``"-"`` for ``stdin``
-    (default: the process's standard input).
+    and directories, not following symlinked directories), ``"-"`` for ``stdin``
+    (default: the process's standard input) or an ``http(s)://`` URL, fetched with
+    :func:`~sitroom.ingest.url.document_from_url` (private and local addresses refused
+    unless ``allow_private``).
     """
     if isinstance(sources, str | Path):  # checked now, not when the first item is asked for
         raise TypeError(f"sources must be a list of paths, not one path; use [{str(sources)!r}]")
-    return _iter_sources(sources, options, stdin)
+    return _iter_sources(sources, options, stdin, allow_private)
 
 
 def _iter_sources(
-    sources: Sequence[str | Path], options: IngestOptions, stdin: BinaryIO | None
+    sources: Sequence[str | Path],
+    options: IngestOptions,
+    stdin: BinaryIO | None,
+    allow_private: bool = False,
 ) -> Iterator[Document | IngestError]:
     for source in sources:
-        if str(source) == STDIN:
+        if isinstance(source, str) and _URL_SCHEME.match(source):
+            yield from _iter_url(source, options, allow_private)
+        elif str(source) == STDIN:
             yield from _iter_stdin(stdin, options)
         elif Path(source).is_dir():
             for item in _walk(Path(source)):
@@ -76,6 +87,17 @@ def _iter_sources(
                     yield from _iter_file(item, options)
         else:
             yield from _iter_file(Path(source), options)
+
+
+def _iter_url(
+    url: str, options: IngestOptions, allow_private: bool
+) -> Iterator[Document | IngestError]:
+    from sitroom.ingest.url import document_from_url  # imported here: httpx is only for URLs
+
+    try:
+        yield document_from_url(url, options, allow_private=allow_private)
+    except IngestError as exc:
+        yield exc
 
 
 def read_file(path: Path, options: IngestOptions = DEFAULT_OPTIONS) -> list[Document]:
