@@ -24,6 +24,8 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 
 from . import __version__
 from ._render import render_rows
+from .api import DEFAULT_HOST, DEFAULT_PORT
+from .api import serve as serve_api
 from .batch import Outcome, Status, run_batch
 from .errors import SitroomError
 from .ingest import DEFAULT_MAX_CHARS, IngestOptions, normalise_published
@@ -515,6 +517,35 @@ def _open(db: str) -> Iterator[Store]:
         yield store
     finally:
         store.close()
+
+
+@app.command()
+def serve(
+    db: DbOption = DEFAULT_DB_URL,
+    host: Annotated[
+        str, typer.Option("--host", help="Address to bind; other than 127.0.0.1 exposes it.")
+    ] = DEFAULT_HOST,
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="TCP port.")] = DEFAULT_PORT,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            "--token",
+            envvar="SITROOM_TOKEN",
+            help="Bearer token for POST /documents (env SITROOM_TOKEN); without it, read-only.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Serve the REST API (OpenAPI at /openapi.json) on 127.0.0.1 by default.
+
+    Reads are open; POST /documents needs `Authorization: Bearer $SITROOM_TOKEN`.
+
+    Example:
+
+        SITROOM_TOKEN=change-me sitroom serve --db sitroom.db --port 8000
+    """
+    with _errors_to_exit():
+        serve_api(db, host=host, port=port, token=token)
 
 
 @app.command()
