@@ -592,6 +592,30 @@ def eval_time(
     _print_metrics(metrics, as_json)
 
 
+@eval_app.command("attribution")
+def eval_attribution(
+    data: DataOption,
+    split: SplitOption = None,
+    as_json: JsonOption = False,
+    model: ModelOption = DEFAULT_MODEL,
+) -> None:
+    """Score statements (quotes, sources, cues) on GenderGapTracker or PolNeAR gold.
+
+    GenderGap: quote_f1_03, quote_f1_08, speaker_accuracy (split all|dev|test, default all).
+    PolNeAR: content/source/cue F1, overlap and exact (split train|dev|test, default test).
+
+    Example:
+
+        sitroom eval attribution --data ../shared/datasets/attribution/polnear --split dev --json
+    """
+    from .evaluate.attribution import evaluate_attribution
+    from .pipeline import load_nlp
+
+    with _errors_to_exit():
+        metrics = evaluate_attribution(data, load_nlp(model), split=split)
+    _print_metrics(metrics, as_json)
+
+
 def _print_metrics(metrics: dict[str, float | int], as_json: bool) -> None:
     if as_json:
         typer.echo(json.dumps(metrics, sort_keys=True))

@@ -1,0 +1,342 @@
+"""Resolve who a speaker phrase denotes: a named entity, a description, or a pronoun's antecedent.
+
+Subjects are read in document order; each resolved subject becomes a candidate antecedent for
+later pronouns. "he"/"she" take the nearest earlier person (never one already referred to by the
+other pronoun or with the other honorific), "it" the nearest singular organisation or country,
+"they" the nearest plural speaker. A bare definite description ("the military") joins the
+nearest earlier speaker whose noun is of the same group ("the national army"). It does not
+resolve first- or second-person pronouns, which name the quoted voice's own side.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass, replace
+
+from spacy.tokens import Doc, Token
+
+from ._extensions import ENTITIES_KEY, PLACES_KEY
+from ._statement_words import StatementWords
+
+ENTITY_SPEAKER_TYPES = {
+    "PERSON": "person",
+    "ORG": "organization",
+    "GPE": "country",
+    "NORP": "country",
+    "LOC": "country",
+    "FAC": "organization",
+}
+PRONOUN_GENDER = {"he": "m", "him": "m", "she": "f", "her": "f"}
+HINT_GENDER = {"he": "m", "his": "m", "him": "m", "she": "f", "her": "f", "hers": "f"}
+MAX_HINT_TOKENS = 40
+GENDER_HONORIFICS = {"mr": "m", "mr.": "m", "mrs": "f", "mrs.": "f", "ms": "f", "ms.": "f"}
+SINGULAR_GROUP_TYPES = frozenset({"organization", "country", "outlet"})
+DEMONYM_STEM = 5
+"""Letters a demonym must share with its country's name ("Ukrain-ian", "Russia-n")."""
+MAX_ANTECEDENT_DISTANCE = 12
+"""How many earlier subjects a pronoun looks back over before giving up."""
+_POSSESSOR = re.compile(r"['’]s ")
+_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+_RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
+_PERSON_LINK_DEPS = frozenset({"appos", "compound", "flat"})
+_NAME_DEPS = frozenset({"compound", "flat", "amod", "nmod", "det", "poss", "case", "nummod"})
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """A resolved speaker: the surface phrase, its referent and what kind of referent it is."""
+
+    start: int  # character offsets of the phrase in the text
+    end: int
+    name: str  # canonical entity name, or the description ("the health ministry")
+    entity: str | None
+    type: str
+    plural: bool = False
+    group: str | None = None
+    resolved: bool = True  # False for a pronoun that found no antecedent
+
+
+class SpeakerResolver:
+    """Resolve speaker tokens of one ``Doc``; subjects are indexed once, in document order."""
+
+    def __init__(
+        self, doc: Doc, words: StatementWords, inside_quote: bytearray, text: str | None = None
+    ) -> None:
+        self.doc = doc
+        self.text = doc.text if text is None else text
+        self.words = words
+        self.inside_quote = inside_quote
+        self.entity_at: dict[int, tuple[str, str]] = {}
+        self.entity_names: set[str] = set()
+        for span in doc.spans.get(ENTITIES_KEY, []):
+            name = span._.sitroom_entity_name or span.text
+            self.entity_names.add(name)
+            for i in range(span.start, span.end):
+                self.entity_at[i] = (name, span.label_)
+        self.full_names = FullNames(doc)
+        self.national: dict[tuple[str, str], Speaker] = {}
+        self.place_country: dict[int, str] = {}
+        self.country_names: dict[str, str] = {}
+        for span in doc.spans.get(PLACES_KEY, []):
+            place = span._.sitroom_place or {}
+            if place.get("country"):
+                for i in range(span.start, span.end):
+                    self.place_country[i] = place["country"]
+                if place.get("kind") == "country":
+                    self.country_names[span.text.casefold()] = place["country"]
+        self.gender: dict[str, str] = _gender_hints(doc, self.entity_at)
+        self.positions: list[int] = []
+        self.history: list[Speaker] = []
+        self.resolved: dict[int, Speaker] = {}
+        for token in doc:
+            if token.dep_ in _SUBJECT_DEPS and not inside_quote[token.i]:
+                speaker = self._resolve(token)
+                if speaker is not None:
+                    self.resolved[token.i] = speaker
+                    if speaker.resolved:
+                        self.positions.append(token.idx)
+                        self.history.append(speaker)
+
+    def speaker(self, token: Token) -> Speaker | None:
+        """The speaker that ``token`` (a subject, agent or "according to" object) denotes."""
+        if token.i in self.resolved:
+            return self.resolved[token.i]
+        return self._resolve(token)
+
+    # --- one phrase ----------------------------------------------------------------------------
+
+    def _resolve(self, token: Token) -> Speaker | None:
+        if token.lower_ in _RELATIVE_PRONOUNS and token.head.dep_ == "relcl":
+            token = token.head.head  # "the junta which said": the noun the clause modifies
+        if token.pos_ == "PRON":
+            return self._pronoun(token)
+        if token.pos_ not in ("NOUN", "PROPN"):
+            return None
+        return self._named(token) or self._description(token)
+
+    def _named(self, token: Token) -> Speaker | None:
+        """The entity of the head, or of a name beside a title ("spokesman Omar Haddad")."""
+        found = self.entity_at.get(token.i)
+        if found is None:
+            for child in token.children:
+                linked = self.entity_at.get(child.i)
+                if child.dep_ in _PERSON_LINK_DEPS and linked and linked[1] == "PERSON":
+                    found = linked
+                    break
+        if found is None:
+            return None
+        entity, label = found
+        name = self.full_names.expand(entity, token.idx)
+        if name in self.entity_names:
+            entity = name
+        start, end = self._phrase(token)
+        speaker_type = ENTITY_SPEAKER_TYPES.get(label, "unknown")
+        folded = name.casefold()
+        if folded in self.words.outlets or folded.split()[0] in self.words.outlets:
+            speaker_type = "outlet"  # "CBC News": the model may call an outlet a person
+        if any(self._is_person_title(t) for t in token.lefts):
+            speaker_type = "person"  # "official Jane Roe": the model may call the name an ORG
+        if speaker_type == "person":
+            name = self._without_title(name)
+            self._note_honorific(token, name)
+        plural = label == "NORP" and token.tag_ in ("NNPS", "NNS")
+        return Speaker(start, end, name, entity, speaker_type, plural)
+
+    def _without_title(self, name: str) -> str:
+        """ "Hereditary Chief Jo Roe" -> "Jo Roe": drop words up to the last title word."""
+        words = name.split()
+        for index in range(len(words) - 2, -1, -1):
+            entry = self.words.descriptions.get(words[index].casefold().strip(".,"))
+            if entry is not None and entry.speaker_type == "person":
+                return " ".join(words[index + 1 :])
+        return name
+
+    def _is_person_title(self, token: Token) -> bool:
+        entry = self.words.descriptions.get(token.lower_)
+        return entry is not None and entry.speaker_type == "person"
+
+    def _description(self, token: Token) -> Speaker:
+        """A common-noun speaker; a bare definite one may join an earlier speaker."""
+        start, end = self._phrase(token)
+        text = self.text[start:end]
+        if text[:4] == "The ":
+            text = "the " + text[4:]
+        entry = self.words.descriptions.get(token.lemma_.lower()) or self.words.descriptions.get(
+            token.lower_
+        )
+        speaker_type = entry.speaker_type if entry else "unknown"
+        group = entry.group if entry else None
+        plural = token.tag_ in ("NNS", "NNPS")
+        if token.pos_ == "PROPN" and " " not in text:
+            full = self.full_names.expand(text, token.idx)
+            if full != text:  # a surname the model did not tag: "Roe said"
+                return Speaker(start, end, full, full, "person")
+        speaker = Speaker(start, end, text, None, speaker_type, plural, group)
+        country = self._country_of(token) if group else None
+        if country is not None:
+            # "Ukraine's army", "the Ukrainian army", "Kyiv's army": one speaker per country
+            first = self.national.setdefault((group, country), speaker)  # type: ignore[arg-type]
+            return replace(first, start=start, end=end)
+        if speaker_type == "person" and self._is_bare_definite(token):
+            named = self.full_names.titled(token.lower_, token.idx)
+            if named is not None:  # "the mayor" after "Mayor Jo Roe"
+                return Speaker(start, end, named, named, "person")
+        if group and self._is_bare_definite(token):
+            earlier = self._nearest(token.idx, lambda s: s.group == group and s.entity is None)
+            if earlier is None and speaker_type == "organization" and not plural:
+                # "the company", "the agency": the organisation last named as a subject
+                earlier = self._nearest(
+                    token.idx, lambda s: s.entity is not None and s.type == "organization"
+                )
+            if earlier is not None:
+                return replace(earlier, start=start, end=end)
+        return speaker
+
+    def _country_of(self, token: Token) -> str | None:
+        """The country a possessor or modifier of ``token`` names (a place or a demonym)."""
+        for child in token.lefts:
+            if child.dep_ not in ("poss", "amod", "compound", "nmod"):
+                continue
+            country = self.place_country.get(child.i)
+            if country is None and child.text[:1].isupper():
+                country = self._demonym_country(child.lower_)
+            if country is not None:
+                return country
+        return None
+
+    def _demonym_country(self, word: str) -> str | None:
+        """ "ukrainian" -> the country of a place of the document named "Ukraine"."""
+        for name, country in self.country_names.items():
+            stem = name[: max(DEMONYM_STEM, len(name) - 1)]
+            if len(name) >= DEMONYM_STEM and word != name and word.startswith(stem):
+                return country
+        return None
+
+    def _is_bare_definite(self, token: Token) -> bool:
+        left = list(token.lefts)
+        return (
+            bool(left) and left[0].lower_ == "the" and all(t.pos_ in ("DET", "NOUN") for t in left)
+        )
+
+    def _phrase(self, token: Token) -> tuple[int, int]:
+        """Character span of the name phrase of ``token`` (left modifiers, no clauses)."""
+        first = token
+        for child in token.lefts:
+            if child.dep_ in _NAME_DEPS or child.dep_ in _PERSON_LINK_DEPS:
+                first = child.left_edge if child.left_edge.i < first.i else first
+                break
+        last = token
+        for child in token.rights:
+            if child.dep_ in ("flat", "compound") or (
+                child.dep_ == "appos" and child.i == token.i + 1
+            ):
+                last = child.right_edge
+        return first.idx, last.idx + len(last.text)
+
+    # --- pronouns ------------------------------------------------------------------------------
+
+    def _pronoun(self, token: Token) -> Speaker:
+        word = token.lower_
+        start, end = token.idx, token.idx + len(token.text)
+        found: Speaker | None = None
+        if word in ("he", "she"):
+            gender = PRONOUN_GENDER[word]
+            found = self._nearest(
+                token.idx,
+                lambda s: (
+                    s.type == "person"
+                    and not s.plural
+                    and self.gender.get(s.name, gender) == gender
+                ),
+            )
+            if found is None:
+                found = self.full_names.person_before(token.idx, self.gender, gender)
+            if found is not None:
+                self.gender.setdefault(found.name, gender)
+        elif word == "it":
+            found = self._nearest(
+                token.idx, lambda s: s.type in SINGULAR_GROUP_TYPES and not s.plural
+            )
+        elif word == "they":
+            found = self._nearest(token.idx, lambda s: s.plural)
+        if found is None:
+            return Speaker(start, end, token.text, None, "unknown", word == "they", None, False)
+        return replace(found, start=start, end=end)
+
+    def _nearest(self, offset: int, accept: object) -> Speaker | None:
+        """The closest earlier candidate that ``accept`` (a predicate) takes."""
+        stop = bisect_left(self.positions, offset)
+        for index in range(stop - 1, max(-1, stop - 1 - MAX_ANTECEDENT_DISTANCE), -1):
+            candidate = self.history[index]
+            if accept(candidate):  # type: ignore[operator]
+                return candidate
+        return None
+
+    def _note_honorific(self, token: Token, name: str) -> None:
+        for left in token.lefts:
+            gender = GENDER_HONORIFICS.get(left.lower_)
+            if gender:
+                self.gender.setdefault(name, gender)
+
+
+def _gender_hints(doc: Doc, entity_at: dict[int, tuple[str, str]]) -> dict[str, str]:
+    """Gender of a person from the first he/his/she/her that follows a mention of them with no
+    other person in between (within ``MAX_HINT_TOKENS``); the first hint of a name holds."""
+    hints: dict[str, str] = {}
+    last: tuple[int, str] | None = None
+    for token in doc:
+        entity = entity_at.get(token.i)
+        if entity is not None and entity[1] == "PERSON":
+            last = (token.i, entity[0])
+            continue
+        gender = HINT_GENDER.get(token.lower_)
+        if gender and last is not None and token.i - last[0] <= MAX_HINT_TOKENS:
+            hints.setdefault(last[1], gender)
+            last = None
+    return hints
+
+
+class FullNames:
+    """Expand a surname ("Roe"), or a name behind a possessor ("Vancouver's Jo Roe"), to the
+    document's longer name it stands for; with two candidates ("Jo Roe", "Al Roe") the one
+    mentioned last before the surname wins. The entity grouper leaves such names apart when the
+    model gave the short form another label or missed it."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.by_last: dict[str, list[tuple[int, str]]] = {}
+        self.by_title: dict[str, list[tuple[int, str]]] = {}
+        self.persons: list[tuple[int, int, str]] = []
+        for span in doc.spans.get(ENTITIES_KEY, []):
+            name = span._.sitroom_entity_name or span.text
+            words = name.split()
+            if len(words) > 1 and all(w[:1].isupper() for w in words) and "'s" not in name:
+                self.by_last.setdefault(words[-1], []).append((span.start_char, name))
+                self.by_last.setdefault(words[0], []).append((span.start_char, name))
+            if span.label_ == "PERSON":
+                self.persons.append((span.start_char, span.end_char, name))
+                if span.start > 0:  # "Mayor Jo Roe": "the mayor" may stand for Jo Roe later
+                    title = doc[span.start - 1].lower_
+                    self.by_title.setdefault(title, []).append((span.start_char, name))
+
+    def expand(self, name: str, offset: int) -> str:
+        short = _POSSESSOR.split(name, maxsplit=1)[-1]
+        if short != name:
+            return short
+        candidates = self.by_last.get(name) if " " not in name else None
+        if not candidates:
+            return name
+        before = [(start, full) for start, full in candidates if start < offset]
+        return max(before)[1] if before else min(candidates)[1]
+
+    def titled(self, title: str, offset: int) -> str | None:
+        """The person last named with ``title`` before ``offset`` ("Mayor Jo Roe")."""
+        before = [item for item in self.by_title.get(title, []) if item[0] < offset]
+        return max(before)[1] if before else None
+
+    def person_before(self, offset: int, genders: dict[str, str], gender: str) -> Speaker | None:
+        """The nearest person mention before ``offset`` not known to have the other gender."""
+        for start, end, name in reversed(self.persons):
+            if start < offset and genders.get(name, gender) == gender:
+                return Speaker(start, end, name, name, "person")
+        return None

@@ -1,0 +1,338 @@
+"""Find cued statements in a parsed ``Doc``: the cue, its speaker token and its content span."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from spacy.tokens import Doc, Token
+
+from ._quotes import Quote
+from ._speakers import Speaker, SpeakerResolver
+from ._statement_words import StatementWords
+
+_CONTENT_DEPS = frozenset({"dobj", "prep", "dative", "attr", "oprd", "xcomp", "acomp", "pcomp"})
+_INVERTED_DEPS = frozenset({"parataxis", "ccomp"})
+_BORROW_DEPS = frozenset({"advcl", "conj", "xcomp"})
+_SUBJECT_DEPS = frozenset({"nsubj"})
+_EDGE_PUNCT = " \t\n,;:.–—-"
+_QUOTE_GAP = " \t,;:–—-"  # what may separate a quotation from the clause reporting it
+_QUESTION_WORDS = frozenset({"whether", "if", "why", "how", "what", "when", "where", "who"})
+_PERSONAL = frozenset({"he", "she", "they", "we", "i"})
+_DANGLING = frozenset({"and", "or", "but", "while", "as"})
+_TIME_ENTS = frozenset({"DATE", "TIME"})
+
+
+@dataclass
+class Found:
+    """One statement before it becomes a span: content offsets and attribution."""
+
+    start: int
+    end: int
+    kind: str
+    speaker: Speaker | None
+    cue_start: int | None
+    cue_end: int | None
+    stance: str
+    channel: str | None
+    cue_text: str | None = None
+    same_as: tuple[int, int] | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The ``sitroom_statement`` extension value."""
+        speaker = self.speaker
+        return {
+            "kind": self.kind,
+            "speaker": speaker.name if speaker else None,
+            "speaker_type": speaker.type if speaker else "unknown",
+            "speaker_entity": speaker.entity if speaker else None,
+            "cue": self.cue_text,
+            "stance": self.stance,
+            "channel": self.channel,
+            "cue_start": self.cue_start,
+            "cue_end": self.cue_end,
+            "speaker_start": speaker.start if speaker else None,
+            "speaker_end": speaker.end if speaker else None,
+            "same_as": self.same_as,
+        }
+
+
+def find_statements(
+    doc: Doc,
+    quotes: list[Quote],
+    inside: bytearray,
+    resolver: SpeakerResolver,
+    words: StatementWords,
+) -> list[Found]:
+    """Every cue of ``doc`` outside quotations that has a speaker and a content."""
+    found: list[Found] = []
+    used: set[Quote] = set()
+    text = doc.text  # Doc.text joins every token: read it once
+    sentences = _sentence_bounds(doc)
+    for token in doc:
+        if inside[token.i]:
+            continue
+        if token.lower_ == "according" and _according(doc, text, sentences, token, found, resolver):
+            continue
+        if token.pos_ != "VERB":
+            continue
+        particles = [c.lower_ for c in token.children if c.dep_ in ("prt", "prep")]
+        stance = words.stance(token.lemma_.lower(), particles)
+        if stance is None:
+            continue
+        subject = _subject(token)
+        outer = _outer_cue(token, words)
+        if outer is not None:
+            subject = _subject(outer)  # "said the town was safe and denied ...": the sayer denies
+        if subject is None:
+            continue
+        content = _content(doc, text, sentences, token, subject, quotes, used, words)
+        if content is None:
+            continue
+        start, end, kind = content
+        speaker = resolver.speaker(subject)
+        if token.lemma_.lower() in words.speaker_only and not _may_speak(speaker):
+            continue  # "an invasion that claimed dozens of lives"
+        cue_end = _cue_end(token, words)
+        channel = _channel(text, token, words)
+        found.append(
+            Found(start, end, kind, speaker, token.idx, cue_end, stance, channel,
+                  text[token.idx : cue_end])
+        )  # fmt: skip
+    return found
+
+
+def _is_cue(token: Token, words: StatementWords) -> bool:
+    if token.pos_ != "VERB":
+        return False
+    particles = [c.lower_ for c in token.children if c.dep_ in ("prt", "prep")]
+    return words.stance(token.lemma_.lower(), particles) is not None
+
+
+def _outer_cue(token: Token, words: StatementWords) -> Token | None:
+    """For a subjectless cue coordinated inside another cue's complement, that other cue."""
+    head = token.head
+    if token.dep_ != "conj" or any(c.dep_ in _SUBJECT_DEPS for c in token.children):
+        return None
+    if head.dep_ == "ccomp" and _is_cue(head.head, words):
+        return head.head
+    return None
+
+
+def _may_speak(speaker: Speaker | None) -> bool:
+    """A speaker of a known kind, or a personal pronoun."""
+    if speaker is None:
+        return False
+    pronoun = speaker.entity is None and speaker.name.lower() in _PERSONAL
+    return speaker.type != "unknown" or pronoun
+
+
+def _subject(token: Token) -> Token | None:
+    """The speaker token: the subject, the passive agent, or the subject borrowed from the head."""
+    if token.tag_ == "VBG" and token.dep_ == "advcl" and _subject(token.head) is not None:
+        return _subject(token.head)  # "praised the troops saying ...": the praiser says it
+    for _ in range(3):  # "said ..., adding that ...": "adding" borrows "said"'s subject
+        for child in token.children:
+            if child.dep_ in _SUBJECT_DEPS:
+                return child
+            if child.dep_ == "agent":
+                return next((c for c in child.children if c.dep_ == "pobj"), None)
+        if token.dep_ not in _BORROW_DEPS or token.head is token:
+            return None
+        if any(c.dep_ == "nsubjpass" for c in token.children):
+            return None
+        token = token.head
+    return None
+
+
+def _content(
+    doc: Doc,
+    text: str,
+    sentences: list[tuple[int, int]],
+    cue: Token,
+    subject: Token,
+    quotes: list[Quote],
+    used: set[Quote],
+    words: StatementWords,
+) -> tuple[int, int, str] | None:
+    """The reported content of ``cue`` as (start, end, kind), or None when it has none."""
+    sent_start, sent_end = sentences[cue.i]
+    clause_start = min(cue.idx, subject.left_edge.idx)
+    for quote in quotes:  # '"...," he said': a quotation ending right before the clause
+        if quote in used or not (quote.end <= clause_start and quote.end > sent_start - 1):
+            continue
+        if text[quote.end : clause_start].strip(_QUOTE_GAP) == "":
+            used.add(quote)
+            return quote.start, quote.end, "direct"
+    complement = [c for c in cue.children if c.dep_ == "ccomp"]
+    right = [c for c in cue.rights if c.dep_ in _CONTENT_DEPS and not _is_aside(c, words)]
+    if complement and complement[0].left_edge.lower_ in _QUESTION_WORDS:
+        return None  # "asked whether ...", "explained why ...": a question, not a claim
+    if complement:
+        start, end = _subtree_bounds(complement)
+        cut = [
+            c.idx for r in complement for c in r.rights if c.dep_ == "conj" and _is_cue(c, words)
+        ]
+        if cut and min(cut) > start:  # "... and denied": the coordinated cue says the rest
+            end = min(cut)
+    elif not right and cue.dep_ in _INVERTED_DEPS:
+        # "Rebels are approaching, the army said": the head clause is the content
+        start = sent_start
+        end = subject.left_edge.idx if subject.i < cue.i else cue.idx
+    else:
+        after = _quote_after(doc, sent_end, cue, quotes, used)
+        if after is not None:
+            used.add(after)
+            return after.start, after.end, "direct"
+        particles = words.particles_of(cue.lemma_.lower())
+        if cue.lemma_.lower() in words.clause_only and not any(c.dep_ == "xcomp" for c in right):
+            return None  # "added 0.3 per cent", "tell Obama": no clause, nothing reported
+        if all(c.dep_ == "prep" and c.lower_ not in particles for c in right):
+            return None  # "responded to questions": a topic, not what was said
+        start, end = _subtree_bounds(right)
+    start, end = _trim(text, start, end)
+    if end <= start:
+        return None
+    return _with_quotes(text, start, end, quotes, used)
+
+
+def _with_quotes(
+    text: str, start: int, end: int, quotes: list[Quote], used: set[Quote]
+) -> tuple[int, int, str]:
+    """Widen the content over the quotations it touches; direct when it is only quotation."""
+    touched = [q for q in quotes if q.start < end and start < q.end]
+    if not touched:
+        return start, end, "indirect"
+    used.update(touched)
+    start, end = min(start, touched[0].start), max(end, touched[-1].end)
+    outside = text[start:end]
+    for quote in reversed(touched):
+        outside = outside[: quote.start - start] + outside[quote.end - start :]
+    rest = [w for w in outside.split() if w.strip(",.;:") and w.lower() != "that"]
+    return start, end, "mixed" if rest else "direct"
+
+
+def _quote_after(
+    doc: Doc, sent_end: int, cue: Token, quotes: list[Quote], used: set[Quote]
+) -> Quote | None:
+    """A quotation after the cue in its sentence with no other verb between ("said: '...'")."""
+    for quote in quotes:
+        if quote in used or quote.start < cue.idx or quote.start >= sent_end:
+            continue
+        end = cue.idx + len(cue.text)
+        between = doc.char_span(end, quote.start, alignment_mode="contract")
+        if between is not None and any(t.pos_ == "VERB" for t in between):
+            return None
+        gap = doc.text[end : quote.start].strip() if between is not None and len(between) else ""
+        # 'said: "..."', 'said of the plan: "..."'; not 'objected to the "three-peat"'
+        if not gap or gap[-1] in ":,–—" or (between is not None and len(between) <= 2):
+            return quote
+        return None
+    return None
+
+
+def _according(
+    doc: Doc,
+    text: str,
+    sentences: list[tuple[int, int]],
+    token: Token,
+    found: list[Found],
+    resolver: SpeakerResolver,
+) -> bool:
+    """ "According to X, ...": X speaks the rest of the sentence."""
+    to = next((c for c in token.children if c.lower_ == "to"), None)
+    if to is None and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
+        to = doc[token.i + 1]
+    source = next((c for c in to.children if c.dep_ == "pobj"), None) if to else None
+    if source is None:
+        return False
+    phrase_end = max(t.idx + len(t.text) for t in source.subtree)
+    sent_start, sent_end = sentences[token.i]
+    if token.idx - sent_start <= 1:
+        start, end = phrase_end, sent_end
+    else:
+        start, end = sent_start, token.idx
+    start, end = _trim(text, start, end)
+    if end <= start:
+        return False
+    speaker = resolver.speaker(source)
+    cue_end = source.idx if to is None else to.idx + len(to.text)
+    found.append(
+        Found(start, end, "indirect", speaker, token.idx, cue_end, "assert", None,
+              text[token.idx : cue_end])
+    )  # fmt: skip
+    return True
+
+
+def _sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
+    """(start_char, end_char) of the sentence of each token, by token index."""
+    bounds: list[tuple[int, int]] = []
+    for sent in doc.sents:
+        bounds.extend([(sent.start_char, sent.end_char)] * len(sent))
+    return bounds
+
+
+def _subtree_bounds(tokens: list[Token]) -> tuple[int, int]:
+    first = min(t.left_edge.i for t in tokens)
+    last = max(t.right_edge.i for t in tokens)
+    doc = tokens[0].doc
+    return doc[first].idx, doc[last].idx + len(doc[last].text)
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop edge punctuation and a dangling coordinator ("... safe and")."""
+    while True:
+        while start < end and text[start] in _EDGE_PUNCT:
+            start += 1
+        while end > start and text[end - 1] in _EDGE_PUNCT:
+            end -= 1
+        word = text[start:end].rsplit(None, 1)
+        if len(word) == 2 and word[1].lower() in _DANGLING:
+            end = start + len(word[0])
+            continue
+        return start, end
+
+
+def _is_aside(token: Token, words: StatementWords) -> bool:
+    """A time adverbial ("on Friday") or a channel ("on Facebook") is not what was said."""
+    tokens = list(token.subtree)
+    if all(t.ent_type_ in _TIME_ENTS or t.dep_ in ("prep", "det") for t in tokens):
+        return True
+    return token.dep_ == "prep" and _names_channel(token, words)
+
+
+def _names_channel(prep: Token, words: StatementWords) -> bool:
+    """True for a preposition whose object is a channel: "on Facebook", "in an interview"."""
+    objects = [c for c in prep.children if c.dep_ == "pobj"]
+    return any(_is_channel_word(t, words) for o in objects for t in (o, *o.lefts))
+
+
+def _is_channel_word(token: Token, words: StatementWords) -> bool:
+    return token.lower_ in words.channels or token.lemma_.lower() in words.channels
+
+
+def _cue_end(token: Token, words: StatementWords) -> int:
+    """End of the cue: the verb, plus its particle when the lexicon knows the pair."""
+    end = token.idx + len(token.text)
+    for child in token.rights:
+        if child.lower_ in words.particles_of(token.lemma_.lower()) and child.i == token.i + 1:
+            end = child.idx + len(child.text)
+    return end
+
+
+def _channel(text: str, token: Token, words: StatementWords) -> str | None:
+    """How it was said: "on Facebook", "in a televised address", "tweeting"."""
+    if token.lemma_.lower() in words.channel_verbs:
+        return token.text
+    owners = (token, token.head) if token.dep_ == "advcl" else (token,)
+    for owner in owners:
+        for prep in owner.subtree:
+            if prep.dep_ != "prep" or (owner is not token and prep.head is not owner):
+                continue
+            if _names_channel(prep, words):
+                return text[prep.left_edge.idx : _token_end(prep.right_edge)]
+    return None
+
+
+def _token_end(token: Token) -> int:
+    return token.idx + len(token.text)

@@ -1,0 +1,67 @@
+"""The word lists statements read: reporting verbs with stance, speaker nouns, channels, outlets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+
+VERBS_FILE = "reporting_verbs.tsv"
+DESCRIPTIONS_FILE = "speaker_descriptions.tsv"
+CHANNELS_FILE = "channels.tsv"
+OUTLETS_FILE = "outlets.txt"
+NO_PARTICLE = "-"
+
+
+@dataclass(frozen=True)
+class Description:
+    """What a speaker noun ("ministry", "spokesman") says about its referent."""
+
+    speaker_type: str
+    group: str  # nouns of one group may denote the same speaker ("army", "military")
+
+
+@dataclass(frozen=True)
+class StatementWords:
+    """Lexicons for cue, stance, speaker and channel detection (lower-case keys)."""
+
+    verbs: dict[tuple[str, str], str]  # (lemma, particle or "-") -> stance
+    speaker_only: frozenset[str]  # verbs with non-speech senses: need a known kind of speaker
+    clause_only: frozenset[str]  # verbs that report only a clause or quote ("added 0.3 per cent")
+    descriptions: dict[str, Description]
+    channels: frozenset[str]  # nouns: "on Facebook", "in a televised address"
+    channel_verbs: frozenset[str]  # verbs that are a channel themselves: "tweeting"
+    outlets: frozenset[str]
+
+    def stance(self, lemma: str, particles: list[str]) -> str | None:
+        """The stance of a reporting verb, preferring a (lemma, particle) row ("call on")."""
+        for particle in particles:
+            if (lemma, particle) in self.verbs:
+                return self.verbs[lemma, particle]
+        return self.verbs.get((lemma, NO_PARTICLE))
+
+    def particles_of(self, lemma: str) -> frozenset[str]:
+        """Particles/prepositions that make ``lemma`` a cue ("on" for "call")."""
+        return frozenset(p for (v, p) in self.verbs if v == lemma and p != NO_PARTICLE)
+
+
+def _rows(name: str) -> list[list[str]]:
+    lines = files("sitroom.data").joinpath(name).read_text(encoding="utf-8").splitlines()
+    return [line.split("\t") for line in lines[1:] if line.strip()]
+
+
+@lru_cache(maxsize=1)
+def load_statement_words() -> StatementWords:
+    """Read the statement lexicons shipped in ``sitroom/data`` (cached)."""
+    verb_rows = _rows(VERBS_FILE)
+    verbs = {(lemma, particle): stance for lemma, particle, stance, *_ in verb_rows}
+    speaker_only = frozenset(row[0] for row in verb_rows if row[3] == "speaker")
+    clause_only = frozenset(row[0] for row in verb_rows if row[4] == "clause")
+    descriptions = {w: Description(t, g) for w, t, g in _rows(DESCRIPTIONS_FILE)}
+    channel_rows = _rows(CHANNELS_FILE)
+    channels = frozenset(word for word, role in channel_rows if role in ("noun", "both"))
+    channel_verbs = frozenset(word for word, role in channel_rows if role in ("verb", "both"))
+    outlets = frozenset(row[0].casefold() for row in _rows(OUTLETS_FILE))
+    return StatementWords(
+        verbs, speaker_only, clause_only, descriptions, channels, channel_verbs, outlets
+    )

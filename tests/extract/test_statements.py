@@ -1,0 +1,256 @@
+"""Tests for ``sitroom.extract.statements``: cues, quotes, speakers, stance, channel, seed."""
+
+from __future__ import annotations
+
+import os
+from importlib.resources import files
+from pathlib import Path
+
+import pytest
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from sitroom.extract._extensions import STATEMENTS_KEY
+from sitroom.extract._quotes import find_quotes
+from sitroom.extract._statement_words import load_statement_words
+from sitroom.extract.statements import statement_at
+from sitroom.pipeline import Pipeline, load_nlp
+
+SEED = Path(__file__).resolve().parents[2] / ".." / "shared" / "seed" / "000_e1e83100be014342.txt"
+LEXICONS = [
+    "reporting_verbs.tsv",
+    "speaker_descriptions.tsv",
+    "channels.tsv",
+    "outlets.txt",
+]
+STANCES = {"assert", "claim", "accuse", "deny", "confirm", "urge", "warn", "praise"}
+STANCES |= {"announce", "perceive"}
+
+
+@pytest.fixture(scope="session")
+def nlp() -> Language:
+    """The full Sitroom pipeline (segmenter, entities, ..., statements), loaded once."""
+    return load_nlp()
+
+
+_KEEP: list[Doc] = []  # spans stay valid only while their doc lives
+
+
+def statements(nlp: Language, text: str) -> list[Span]:
+    doc = nlp(text)
+    _KEEP.append(doc)
+    return list(doc.spans[STATEMENTS_KEY])
+
+
+def info(span: Span) -> dict:
+    return span._.sitroom_statement
+
+
+def require(path: Path) -> Path:
+    if not path.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"needs {path} in CI")
+        pytest.skip(f"needs {path}")
+    return path
+
+
+# --- lexicons ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", LEXICONS)
+def test_lexicon_rows_parse_sorted_unique(name: str) -> None:
+    lines = files("sitroom.data").joinpath(name).read_text(encoding="utf-8").splitlines()
+    header, rows = lines[0].split("\t"), lines[1:]
+    assert rows == sorted(rows)
+    assert len(rows) == len(set(rows))
+    assert all(len(row.split("\t")) == len(header) for row in rows)
+
+
+def test_lexicon_stances_are_the_closed_vocabulary() -> None:
+    words = load_statement_words()
+    assert set(words.verbs.values()) <= STANCES
+    assert words.stance("call", ["on"]) == "urge"
+    assert words.stance("call", []) == "assert"
+
+
+# --- quotes ------------------------------------------------------------------------------------
+
+
+def test_quotes_straight_curly_and_single() -> None:
+    text = "He said \"one two\" and “three four” and 'five six' but don't stop."
+    found = [text[q.start : q.end] for q in find_quotes(text)]
+    assert found == ['"one two"', "“three four”", "'five six'"]
+
+
+def test_quotes_unbalanced_mark_stops_at_paragraph_end() -> None:
+    text = 'She said "this never closes.\nNext paragraph "is quoted" here.'
+    paragraphs = [(0, 28), (29, len(text))]
+    found = [text[q.start : q.end] for q in find_quotes(text, paragraphs)]
+    assert found == ['"this never closes.', '"is quoted"']
+
+
+def test_quotes_possessive_apostrophe_is_not_a_quote() -> None:
+    assert find_quotes("The soldiers' lines held, the ministers' talks went on.") == []
+
+
+# --- statements --------------------------------------------------------------------------------
+
+
+def test_statement_direct_quote_with_pronoun_speaker(nlp: Language) -> None:
+    text = (
+        "Mayor Alma Reyes visited the flooded district on Monday.\n"
+        '"We will rebuild every house," she said.'
+    )
+    found = statements(nlp, text)
+    quote = next(s for s in found if s.text.startswith('"We will'))
+    assert info(quote)["kind"] == "direct"
+    assert info(quote)["speaker"] == "Alma Reyes"
+    assert info(quote)["speaker_type"] == "person"
+
+
+def test_statement_it_said_resolves_to_organisation_description(nlp: Language) -> None:
+    text = (
+        "The health ministry ordered hospitals to stay open.\n"
+        '"All staff must report for duty tonight," it said.'
+    )
+    quote = next(s for s in statements(nlp, text) if s.text.startswith('"All'))
+    assert info(quote)["speaker"] == "the health ministry"
+    assert info(quote)["speaker_type"] == "organization"
+
+
+def test_statement_floating_quote_continues_previous_speaker(nlp: Language) -> None:
+    text = (
+        '"The bridge is closed until further notice," Omar Haddad said.\n'
+        '"Nobody should try to cross it on foot tonight."'
+    )
+    found = statements(nlp, text)
+    floating = next(s for s in found if s.text.startswith('"Nobody'))
+    assert info(floating)["speaker"] == "Omar Haddad"
+    assert info(floating)["cue"] is None
+
+
+def test_statement_indirect_accuse_and_channel(nlp: Language) -> None:
+    text = "The rebel command accused the army of shelling the market, on Telegram."
+    found = statements(nlp, text)
+    assert len(found) == 1
+    assert info(found[0])["kind"] == "indirect"
+    assert info(found[0])["stance"] == "accuse"
+    assert info(found[0])["channel"] == "on Telegram"
+    assert "shelling the market" in found[0].text
+
+
+def test_statement_mixed_and_deny(nlp: Language) -> None:
+    text = 'Minister Ana Silva said the town was "completely safe" and denied any shelling.'
+    found = statements(nlp, text)
+    kinds = {info(s)["kind"] for s in found}
+    assert "mixed" in kinds
+    assert all(info(s)["speaker"] == "Ana Silva" for s in found)
+
+
+def test_statement_according_to(nlp: Language) -> None:
+    text = "According to the regional governor, three bridges were destroyed overnight."
+    found = statements(nlp, text)
+    assert len(found) == 1
+    assert found[0].text == "three bridges were destroyed overnight"
+    assert info(found[0])["cue"] == "According to"
+
+
+def test_statement_non_speech_sense_is_not_a_statement(nlp: Language) -> None:
+    text = "The storm claimed dozens of lives along the coast."
+    assert statements(nlp, text) == []
+
+
+def test_statement_surname_and_title_resolve_to_full_name(nlp: Language) -> None:
+    text = (
+        "Mayor Lena Okafor opened the new shelter on Tuesday.\n"
+        "Okafor said the city would add 200 beds before winter.\n"
+        "The mayor said funding was already in place."
+    )
+    found = statements(nlp, text)
+    assert [info(s)["speaker"] for s in found] == ["Lena Okafor", "Lena Okafor"]
+
+
+def test_statement_national_descriptions_share_a_speaker(nlp: Language) -> None:
+    text = (
+        "Chile's army said the pass was closed.\n"
+        "The Chilean army said later that convoys had turned back."
+    )
+    found = statements(nlp, text)
+    assert len(found) == 2
+    assert info(found[0])["speaker"] == info(found[1])["speaker"] == "Chile's army"
+
+
+def test_statement_at_finds_enclosing_statement(nlp: Language) -> None:
+    text = "The army said rebels had shelled the airport at dawn."
+    doc: Doc = nlp(text)
+    start = text.index("shelled")
+    span = statement_at(doc, start, start + len("shelled"))
+    assert span is not None and "rebels had shelled" in span.text
+    assert statement_at(doc, 0, 3) is None
+
+
+# --- the seed article --------------------------------------------------------------------------
+
+# Line of the seed -> (start of a substantial quote on that line, its true speaker).
+SEED_QUOTES = [
+    (3, '"take power', "Vladimir Putin"),
+    (4, '"It seems', "Vladimir Putin"),
+    (6, '"acting like', "Vladimir Putin"),
+    (7, '"It is known', "Vladimir Putin"),
+    (8, '"We consider', "Dmitry Peskov"),
+    (11, '"They are successfully', "Vladimir Putin"),
+    (13, '"After a brief', "Dmitry Peskov"),
+    (13, '"And now', "Dmitry Peskov"),
+    (16, '"bypass"', "Ukraine's army"),  # first named so; "the Ukrainian army" here
+    (19, '"increasingly', "Ukraine's army"),
+    (25, '"We urge', "the defence ministry"),
+    (46, '"We urge', "the defence ministry"),
+    (48, '"the pressure', "Volodymyr Zelensky"),
+    (51, '"They are trying', "Volodymyr Veselkin"),
+    (55, '"new iron curtain"', "Volodymyr Zelensky"),
+    (56, '"Who is ready', "Volodymyr Zelensky"),
+    (60, '"a declaration', "Volodymyr Zelensky"),
+]
+
+
+@pytest.fixture(scope="module")
+def seed_result(nlp: Language):
+    from sitroom.ingest import IngestOptions, document_from_text
+
+    text = require(SEED).read_text(encoding="utf-8")
+    document = document_from_text(
+        text, origin="seed", options=IngestOptions(published="2022-02-25")
+    )
+    return text, Pipeline(nlp).analyse(document)
+
+
+@pytest.mark.parametrize(("line", "quote", "speaker"), SEED_QUOTES)
+def test_statement_seed_quote_has_true_speaker(seed_result, line, quote, speaker) -> None:
+    text, result = seed_result
+    lines = text.split("\n")
+    offset = sum(len(x) + 1 for x in lines[: line - 1]) + lines[line - 1].index(quote)
+    covering = [s for s in result.statements if any(m.start <= offset < m.end for m in s.mentions)]
+    assert covering, f"no statement covers the quote on line {line}"
+    assert covering[0].speaker == speaker
+
+
+def test_statement_seed_descriptions_of_one_army_are_one_speaker(seed_result) -> None:
+    """ "Ukraine's army", "the Ukrainian army", "Kyiv's army", "The military": one speaker."""
+    text, result = seed_result
+    lines = text.split("\n")
+    speakers = set()
+    for line in (15, 16, 17, 23):
+        start = sum(len(x) + 1 for x in lines[: line - 1])
+        end = start + len(lines[line - 1])
+        speakers |= {
+            s.speaker for s in result.statements if any(start <= m.start < end for m in s.mentions)
+        }
+    assert len(speakers) == 1
+
+
+def test_statement_seed_repeated_quote_is_one_statement(seed_result) -> None:
+    _, result = seed_result
+    repeated = [s for s in result.statements if s.text.startswith('"We urge citizens')]
+    assert len(repeated) == 1
+    assert len(repeated[0].mentions) == 2
+    assert {m.text for m in repeated[0].mentions} == {repeated[0].text}
