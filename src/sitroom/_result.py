@@ -9,7 +9,7 @@ from typing import TypeVar
 from spacy.tokens import Doc, Span
 
 from . import model
-from .extract._extensions import ENTITIES_KEY, PLACES_KEY, STATEMENTS_KEY, TIMES_KEY
+from .extract._extensions import ENTITIES_KEY, FIGURES_KEY, PLACES_KEY, STATEMENTS_KEY, TIMES_KEY
 
 _PLACE_FIELDS = ("lat", "lon", "country", "kind", "geonameid", "precision")
 
@@ -25,6 +25,7 @@ def doc_to_result(document: model.Document, doc: Doc) -> model.DocumentResult:
         places=places_from(doc),
         times=times_from(doc),
         statements=statements_from(doc, entities),
+        figures=figures_from(doc),
     )
 
 
@@ -117,3 +118,32 @@ def statements_from(doc: Doc, entities: list[model.Entity]) -> list[model.Statem
             )
         )
     return statements
+
+
+_FIGURE_FIELDS = ("value", "low", "high", "qualifier", "unit", "who", "date", "claimed_by")
+
+
+def figures_from(doc: Doc) -> list[model.Figure]:
+    """One figure per count found; ``text`` is the sentence that states it. A figure repeated
+    word for word (a paragraph copied under "Earlier updates") is kept once, first mention."""
+    spans = sorted(doc.spans.get(FIGURES_KEY, []), key=lambda s: (s.start_char, s.end_char))
+    figures: list[model.Figure] = []
+    seen: set[tuple[str, str]] = set()
+    for span in spans:
+        info = span._.sitroom_figure or {}
+        start, end = info.get("sentence") or (span.start_char, span.end_char)
+        if (doc.text[start:end], span.text) in seen:
+            continue
+        seen.add((doc.text[start:end], span.text))
+        fields = {f: info[f] for f in _FIGURE_FIELDS if info.get(f) is not None}
+        figures.append(
+            model.Figure(
+                id=f"f{len(figures) + 1}",
+                metric=model.Metric(info.get("metric", "other")),
+                text=doc.text[start:end],
+                start=span.start_char,
+                end=span.end_char,
+                **fields,
+            )
+        )
+    return figures

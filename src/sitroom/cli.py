@@ -616,6 +616,29 @@ def eval_attribution(
     _print_metrics(metrics, as_json)
 
 
+@eval_app.command("figures")
+def eval_figures(
+    data: DataOption,
+    split: SplitOption = "test",
+    as_json: JsonOption = False,
+    model: ModelOption = DEFAULT_MODEL,
+) -> None:
+    """Score figures (metric, value, qualifier) on a JSONL gold file of sentences.
+
+    Our own gold is tests/data/figures_gold.jsonl (split dev for tuning, test for reporting).
+
+    Example:
+
+        sitroom eval figures --data tests/data/figures_gold.jsonl --split test --json
+    """
+    from .evaluate.figures import evaluate_figures
+    from .pipeline import load_nlp
+
+    with _errors_to_exit():
+        metrics = evaluate_figures(data, load_nlp(model), split=split)
+    _print_metrics(metrics, as_json)
+
+
 def _print_metrics(metrics: dict[str, float | int], as_json: bool) -> None:
     if as_json:
         typer.echo(json.dumps(metrics, sort_keys=True))

@@ -32,7 +32,13 @@ ANALYSED_LANGUAGES = frozenset({"en"})
 # Sitroom's components in pipeline order. The segmenter must precede the parser so that
 # sentences never cross a paragraph, heading or dateline; the others read NER output.
 SEGMENTER = "sitroom_segmenter"
-EXTRACTORS = ("sitroom_entities", "sitroom_times", "sitroom_places", "sitroom_statements")
+EXTRACTORS = (
+    "sitroom_entities",
+    "sitroom_times",
+    "sitroom_places",
+    "sitroom_statements",
+    "sitroom_figures",
+)
 
 
 def load_nlp(
@@ -66,7 +72,7 @@ def load_nlp(
 def _import_factories() -> None:
     """Import the modules whose decorators register Sitroom's factories with spaCy."""
     from . import segment  # noqa: F401
-    from .extract import entities, places, statements, times  # noqa: F401
+    from .extract import entities, figures, places, statements, times  # noqa: F401
 
 
 @dataclass

@@ -4,6 +4,8 @@ Each scorer runs a spaCy pipeline over a dataset and returns a flat dict of metr
 (``sitroom eval TASK --data PATH --split test --json``) only prints it.
 """
 
+from .attribution import evaluate_attribution
+from .figures import evaluate_figures
 from .time import build_time_nlp, evaluate_time
 
-__all__ = ["build_time_nlp", "evaluate_time"]
+__all__ = ["build_time_nlp", "evaluate_attribution", "evaluate_figures", "evaluate_time"]

@@ -15,6 +15,7 @@ TIMES_KEY = "sitroom_times"
 ENTITIES_KEY = "sitroom_entities"
 PLACES_KEY = "sitroom_places"
 STATEMENTS_KEY = "sitroom_statements"
+FIGURES_KEY = "sitroom_figures"
 
 _DOC_EXTENSIONS: dict[str, object] = {
     # Publication day that relative time expressions resolve against: an ISO date string
@@ -38,6 +39,9 @@ _SPAN_EXTENSIONS: dict[str, object] = {
     # statements: the span is the reported content; the dict holds the keys of model.Statement
     # (kind, speaker, speaker_type, speaker_entity name, cue, stance, channel) minus id/mentions
     "sitroom_statement": None,
+    # figures: the span runs from the qualifier to the counted noun; the dict holds the keys of
+    # model.Figure (metric, value, low, high, qualifier, unit, who, date, claimed_by) + sentence
+    "sitroom_figure": None,
 }
 
 
