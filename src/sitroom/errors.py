@@ -9,6 +9,7 @@
     │   └── FeedError               not an RSS/Atom feed, or a hostile one
     ├── ModelNotInstalled           the spaCy pipeline named by --model is missing
     ├── AnalysisError               the NLP pipeline failed on one document
+    ├── GazetteerError              the gazetteer index is missing, outdated or unreadable
     ├── EvaluationDataError         a gold dataset is missing or not in the expected layout
     └── StoreError                  the database could not be opened or written
         ├── NotFound                no row with that id
@@ -75,6 +76,10 @@ class AnalysisError(SitroomError):
         super().__init__(f"{source}: analysis failed: {reason}")
         self.source = source
         self.reason = reason
+
+
+class GazetteerError(SitroomError):
+    """The gazetteer index is missing, outdated or unreadable, or an import file is bad."""
 
 
 class EvaluationDataError(SitroomError, ValueError):

@@ -1,52 +1,224 @@
-"""sitroom_places: place-typed entity mentions become unresolved place mentions."""
+"""sitroom_places: recognise place names and resolve them against the gazetteer."""
 
 from __future__ import annotations
 
+import pickle
+from pathlib import Path
+
+import pytest
 import spacy
-from spacy.tokens import Span
+from spacy.language import Language
+from spacy.tokens import Doc, Span
 
+from sitroom import model
 from sitroom.extract._extensions import ENTITIES_KEY, PLACES_KEY, register_extensions
-from sitroom.extract.places import make_places  # noqa: F401 - registers the factory
+from sitroom.extract.places import PlaceResolver, make_places  # noqa: F401 - registers
+from sitroom.geo import build_gazetteer
+from sitroom.geo._sources import PlaceRecord
+from sitroom.geo.resolve import haversine_km
+
+# An invented region: two towns called Marenko far apart, a city, a river and a country.
+RECORDS = [
+    PlaceRecord("Veldania", 48.0, 20.0, "VD", "country", 9_000_000, 1, None, {"Veldania"}),
+    PlaceRecord("Marenko", 48.2, 20.3, "VD", "town", 40_000, 2, "01", set()),
+    PlaceRecord("Marenko", 10.0, -70.0, "XQ", "town", 60_000, 3, "02", set()),
+    PlaceRecord("Horodok Velykyi", 48.4, 20.1, "VD", "city", 300_000, 4, "01", set()),
+    PlaceRecord("Tarnitsa", 48.6, 20.6, "VD", "village", 900, 5, "01", set()),
+    PlaceRecord("Silver River", 47.9, 21.0, "VD", "river", 0, 6, None, {"Silver"}),
+    PlaceRecord("Georgetown", 10.1, -70.1, "XQ", "city", 200_000, 7, "02", set()),
+]
 
 
-def _doc_with_entities(nlp, text: str, labelled: list[tuple[int, int, str, str]]):
-    register_extensions()
-    doc = nlp.make_doc(text)
-    spans = []
-    for start, end, label, name in labelled:
-        span = Span(doc, start, end, label=label)
-        span._.sitroom_entity_name = name
-        spans.append(span)
-    doc.spans[ENTITIES_KEY] = spans
-    return doc
+@pytest.fixture(scope="module")
+def gazetteer_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("gazetteer") / "g.sqlite"
+    build_gazetteer(path, records=RECORDS)
+    return path
 
 
-def test_places_copies_place_labels_only() -> None:
+@pytest.fixture
+def nlp(gazetteer_path: Path) -> Language:
     nlp = spacy.blank("en")
-    component = nlp.add_pipe("sitroom_places")
-    doc = _doc_with_entities(
-        nlp,
-        "Mayor Anna Kovac left Mariupol for the Azov coast",
-        [(1, 3, "PERSON", "Anna Kovac"), (4, 5, "GPE", "Mariupol"), (7, 9, "LOC", "Azov coast")],
+    nlp.add_pipe(
+        "sitroom_places",
+        config={"gazetteer": {"@misc": "sitroom.gazetteer.v1", "path": str(gazetteer_path)}},
     )
-    doc = component(doc)
-    places = doc.spans[PLACES_KEY]
-    assert [(s.text, s.label_) for s in places] == [("Mariupol", "GPE"), ("Azov coast", "LOC")]
-    assert all(s._.sitroom_place["precision"] == "unresolved" for s in places)
-    assert places[0]._.sitroom_place["name"] == "Mariupol"
+    return nlp
 
 
-def test_places_empty_doc() -> None:
-    nlp = spacy.blank("en")
-    nlp.add_pipe("sitroom_places")
+def _annotated(nlp: Language, words: list[str], entities: list[tuple[int, int, str]]) -> Doc:
+    """A doc whose ``sitroom_entities`` spans (and doc.ents) are the given token ranges."""
+    register_extensions()
+    doc = Doc(nlp.vocab, words=words)
+    spans = [Span(doc, start, end, label=label) for start, end, label in entities]
+    for span in spans:
+        span._.sitroom_entity_name = span.text
+    doc.spans[ENTITIES_KEY] = spans
+    doc.ents = spans
+    return nlp.get_pipe("sitroom_places")(doc)
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+def _places(doc: Doc) -> list[tuple[str, dict]]:
+    return [(s.text, s._.sitroom_place) for s in doc.spans[PLACES_KEY]]
+
+
+def test_places_resolves_a_gpe_using_the_document_country(nlp: Language) -> None:
+    words = ["Shelling", "hit", "Marenko", "in", "Veldania", "on", "Monday"]
+    places = _places(_annotated(nlp, words, [(2, 3, "GPE"), (4, 5, "GPE")]))
+    assert [text for text, _ in places] == ["Marenko", "Veldania"]
+    marenko = places[0][1]
+    assert (marenko["geonameid"], marenko["country"], marenko["precision"]) == (2, "VD", "exact")
+    assert places[1][1]["precision"] == "country"
+
+
+def test_places_other_context_picks_the_other_namesake(nlp: Language) -> None:
+    words = ["Shelling", "hit", "Marenko", "near", "Georgetown"]
+    places = _places(_annotated(nlp, words, [(2, 3, "GPE"), (4, 5, "GPE")]))
+    assert places[0][1]["geonameid"] == 3
+
+
+def test_places_finds_a_place_the_model_called_a_person(nlp: Language) -> None:
+    words = _words("Troops entered the village of Tarnitsa as Marenko Tarnitsa spoke")
+    doc = _annotated(nlp, words, [(5, 6, "PERSON"), (7, 9, "PERSON")])
+    assert [(text, place["geonameid"]) for text, place in _places(doc)] == [("Tarnitsa", 5)]
+
+
+def test_places_does_not_turn_uncued_names_into_places(nlp: Language) -> None:
+    words = ["Marenko", "said", "the", "talks", "failed"]
+    assert _places(_annotated(nlp, words, [(0, 1, "PERSON")])) == []
+
+
+def test_places_resolves_romanisation_variants(nlp: Language) -> None:
+    words = ["Sirens", "sounded", "in", "Gorodok", "Velikiy", "overnight"]
+    places = _places(_annotated(nlp, words, [(3, 5, "GPE")]))
+    assert places[0][1]["name"] == "Horodok Velykyi" and places[0][1]["precision"] == "exact"
+
+
+def test_places_unknown_name_is_unresolved_never_guessed(nlp: Language) -> None:
+    words = ["Fighting", "near", "Zorivka", "continued"]
+    places = _places(_annotated(nlp, words, [(2, 3, "GPE")]))
+    assert places == [("Zorivka", {"name": "Zorivka", "precision": "unresolved"})]
+
+
+def test_places_river_hint_refuses_a_town(nlp: Language) -> None:
+    words = ["Troops", "crossed", "the", "Marenko", "River", "at", "dawn"]
+    places = _places(_annotated(nlp, words, [(3, 5, "LOC")]))
+    assert places[0][1]["precision"] == "unresolved"
+    words = ["Troops", "crossed", "the", "Silver", "River", "at", "dawn"]
+    assert _places(_annotated(nlp, words, [(3, 5, "LOC")]))[0][1]["kind"] == "river"
+
+
+def test_places_relative_location_gives_a_near_point(nlp: Language) -> None:
+    words = _words("Clashes in Zorivka , about 50 kilometres north of Horodok Velykyi")
+    doc = _annotated(nlp, words, [(2, 3, "GPE"), (9, 11, "GPE")])
+    zorivka = doc.spans[PLACES_KEY][0]._.sitroom_place
+    assert zorivka["precision"] == "near"
+    assert haversine_km(zorivka["lat"], zorivka["lon"], 48.4, 20.1) == pytest.approx(50, abs=1)
+    assert zorivka["lat"] > 48.4  # north of the anchor
+
+
+def test_places_result_model_accepts_the_resolution(nlp: Language) -> None:
+    words = ["Shelling", "hit", "Marenko", "in", "Veldania"]
+    doc = _annotated(nlp, words, [(2, 3, "GPE"), (4, 5, "GPE")])
+    for span in doc.spans[PLACES_KEY]:
+        model.Place(id="p1", **span._.sitroom_place)
+
+
+def test_places_empty_doc(nlp: Language) -> None:
     register_extensions()
     assert list(nlp("").spans[PLACES_KEY]) == []
 
 
-def test_places_default_config_and_round_trip(tmp_path) -> None:
+def test_places_default_config_names_the_gazetteer_loader() -> None:
     nlp = spacy.blank("en")
-    nlp.add_pipe("sitroom_places")
-    assert nlp.get_pipe_meta("sitroom_places").default_config == {"spans_key": PLACES_KEY}
-    nlp.to_disk(tmp_path / "p")
-    loaded = spacy.load(tmp_path / "p")
-    assert loaded.pipe_names == ["sitroom_places"]
+    nlp.add_pipe("sitroom_places")  # the gazetteer opens lazily: no build here
+    config = nlp.get_pipe_meta("sitroom_places").default_config
+    assert config["gazetteer"] == {"@misc": "sitroom.gazetteer.v1"}
+    assert config["spans_key"] == PLACES_KEY
+
+
+def test_places_component_pickles(nlp: Language) -> None:
+    component = pickle.loads(pickle.dumps(nlp.get_pipe("sitroom_places")))
+    assert isinstance(component, PlaceResolver)
+    assert component.gazetteer.lookup("marenko")
+
+
+# --- the reference article, with the default gazetteer and model ---------------------------
+
+SEED_EXPECTED = {
+    # mention: (country, lat, lon) of the place meant
+    "Kyiv": ("UA", 50.45, 30.52),
+    "Kharkiv": ("UA", 49.98, 36.25),
+    "Chernigiv": ("UA", 51.51, 31.29),
+    "Konotop": ("UA", 51.24, 33.20),
+    "Dymer": ("UA", 50.79, 30.30),
+    "Ivankiv": ("UA", 50.94, 29.90),
+    "Gostomel": ("UA", 50.59, 30.22),
+    "Obolonsky": ("UA", 50.52, 30.50),
+    "Przemysl": ("PL", 49.78, 22.77),
+    "Warsaw": ("PL", 52.23, 21.01),
+    "Moscow": ("RU", 55.75, 37.62),
+    "Ukraine": ("UA", 49.0, 32.0),
+    "Belarus": ("BY", 53.0, 28.0),
+    "Lugansk": ("UA", 48.57, 39.31),
+}
+
+
+def test_places_seed_resolves_its_places(pipeline, seed_text: str) -> None:
+    doc = pipeline.nlp(seed_text)
+    resolved: dict[str, dict] = {}
+    for span in doc.spans[PLACES_KEY]:
+        resolved.setdefault(span.text, span._.sitroom_place)
+    for mention, (country, lat, lon) in SEED_EXPECTED.items():
+        place = resolved.get(mention)
+        assert place is not None, f"{mention} not found"
+        assert place["country"] == country, (mention, place)
+        assert haversine_km(place["lat"], place["lon"], lat, lon) < 25 or place["kind"] == "country"
+    assert resolved["Starognativka"]["precision"] == "unresolved"  # below cities500
+    wrong = [
+        (m, p)
+        for m, p in resolved.items()
+        if p["precision"] != "unresolved"
+        and p.get("country") not in {"UA", "RU", "BY", "PL", "HU", "RO", "US", "MM", None}
+    ]
+    assert wrong == []
+
+
+def test_places_seed_village_resolves_after_import(tmp_path: Path, seed_text: str) -> None:
+    from sitroom.geo import Gazetteer, import_geonames
+    from sitroom.geo.resolve import Mention, resolve_all
+
+    path = tmp_path / "g.sqlite"
+    build_gazetteer(path, records=RECORDS)
+    row = [
+        "990100",
+        "Starohnativka",
+        "Starohnativka",
+        "Starognativka,Staroignatovka",
+        "47.6",
+        "37.6",
+        "P",
+        "PPL",
+        "UA",
+        "",
+        "05",
+        "",
+        "",
+        "",
+        "2000",
+        "",
+        "",
+        "",
+        "",
+    ]
+    source = tmp_path / "UA.txt"
+    source.write_text("\t".join(row) + "\n", encoding="utf-8")
+    gazetteer = Gazetteer(path, build=False)
+    assert resolve_all(gazetteer, [Mention("Starognativka", "village")])[0].best is None
+    import_geonames(source, gazetteer_path=path)
+    best = resolve_all(Gazetteer(path, build=False), [Mention("Starognativka", "village")])[0].best
+    assert best is not None and best.geonameid == 990100
