@@ -7,6 +7,11 @@ number that matters; absolute figures depend on the machine.
 
     python benchmarks/throughput.py --corpus ../shared/datasets/geoparsing/GWN.xml --limit 100
     python benchmarks/throughput.py --corpus samples/ --json
+    python benchmarks/throughput.py --corpus ../shared/datasets/geoparsing/lgl.xml --limit 300
+
+Unless ``--no-dask``, the same texts then go through ``sitroom.scale.run_distributed`` with 1
+and with ``--workers`` Dask worker processes (written to a temporary JSONL file and database,
+deleted afterwards), for the speed-up and the peak RSS per worker.
 
 Corpora: the geoparsing XML files (GWN, LGL, TR-News, GeoVirus: every <article>'s <text>),
 JSONL (a ``text`` field per line), a text file, or a directory of .txt files (recursive).
@@ -18,6 +23,7 @@ import argparse
 import json
 import resource
 import sys
+import tempfile
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
@@ -87,6 +93,52 @@ def measure(texts: list[str], model: str, batch_size: int) -> dict[str, float | 
     }
 
 
+def measure_dask(texts: list[str], model: str, workers: int) -> dict[str, float | int]:
+    """Docs/s of ``run_distributed`` with 1 and ``workers`` workers, its speed-up, peak RSS.
+
+    The rate runs from the first stored document to the last, so it leaves out cluster start-up
+    and model loading (reported separately as the wall time).
+    """
+    from sitroom.scale import DEFAULT_PARTITION_SIZE, run_distributed
+
+    figures: dict[str, float | int] = {}
+    with tempfile.TemporaryDirectory(prefix="sitroom-bench-") as tmp:
+        corpus = Path(tmp) / "corpus.jsonl"
+        with corpus.open("w", encoding="utf-8") as stream:
+            stream.writelines(json.dumps({"text": text}) + "\n" for text in texts)
+        # The same partitions for every run: at least four per worker of the largest run.
+        size = min(DEFAULT_PARTITION_SIZE, max(1, len(texts) // (4 * workers)))
+        for count in sorted({1, workers}):
+            stamps: list[float] = []
+            start = time.perf_counter()
+            summary = run_distributed(
+                [corpus],
+                store_url=Path(tmp) / f"run{count}.db",
+                model=model,
+                workers=count,
+                partition_size=size,
+                on_progress=lambda *_, stamps=stamps: stamps.append(time.perf_counter()),
+            )
+            wall = time.perf_counter() - start
+            # The first partition's documents arrive in one burst: count the ones after it.
+            first = min(size, len(stamps) - 1)
+            steady = (len(stamps) - first) / max(stamps[-1] - stamps[0], 1e-9)
+            figures[f"dask_{count}_wall_seconds"] = round(wall, 2)
+            figures[f"dask_{count}_docs_per_s"] = round(steady, 2)
+            figures[f"dask_{count}_peak_rss_mb_per_worker"] = max(
+                w.peak_rss_mb for w in summary.workers.values()
+            )
+            # CPU the workers got per second of task time: below 1.0 the cores were shared.
+            busy = sum(w.seconds for w in summary.workers.values())
+            cpu = sum(w.cpu_seconds for w in summary.workers.values())
+            figures[f"dask_{count}_worker_cpu_share"] = round(cpu / max(busy, 1e-9), 2)
+    if workers > 1:
+        figures[f"speedup_{workers}_workers"] = round(
+            float(figures[f"dask_{workers}_docs_per_s"]) / float(figures["dask_1_docs_per_s"]), 3
+        )
+    return figures
+
+
 def _print_table(corpus: str, figures: dict[str, float | int]) -> None:
     print(f"corpus: {corpus}  ({figures['documents']} documents, {figures['tokens']} tokens)")
     print(f"{'run':<22}{'seconds':>10}{'docs/s':>10}{'tokens/s':>12}")
@@ -96,6 +148,19 @@ def _print_table(corpus: str, figures: dict[str, float | int]) -> None:
             f"{figures[f'{key}_tokens_per_s']:>12}"
         )
     print(f"ratio pipeline/ceiling: {figures['ratio']}   peak RSS: {figures['peak_rss_mb']} MB")
+    counts = sorted(int(k.split("_")[1]) for k in figures if k.endswith("_wall_seconds"))
+    if not counts:
+        return
+    print(f"{'Dask workers':<22}{'wall s':>10}{'docs/s':>10}{'RSS/worker MB':>16}{'CPU share':>11}")
+    for count in counts:
+        print(
+            f"{count:<22}{figures[f'dask_{count}_wall_seconds']:>10}"
+            f"{figures[f'dask_{count}_docs_per_s']:>10}"
+            f"{figures[f'dask_{count}_peak_rss_mb_per_worker']:>16}"
+            f"{figures[f'dask_{count}_worker_cpu_share']:>11}"
+        )
+    if counts[-1] > 1:
+        print(f"speed-up with {counts[-1]} workers: {figures[f'speedup_{counts[-1]}_workers']}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -105,6 +170,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", default=DEFAULT_MODEL, help="spaCy pipeline name or path")
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--workers", type=int, default=2, help="Dask workers to compare with 1")
+    parser.add_argument("--no-dask", action="store_true", help="skip the Dask runs (quick)")
     args = parser.parse_args(argv)
     if not args.corpus.exists():
         print(f"error: corpus not found: {args.corpus}", file=sys.stderr)
@@ -114,6 +181,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: no texts in {args.corpus}", file=sys.stderr)
         return 1
     figures = measure(texts, args.model, args.batch_size)
+    if not args.no_dask:
+        figures |= measure_dask(texts, args.model, max(1, args.workers))
     if args.json:
         print(json.dumps({"corpus": str(args.corpus), **figures}))
     else:

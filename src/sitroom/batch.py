@@ -107,7 +107,7 @@ def _outcomes(
 
     for document, result in pipeline.analyse_many(documents()):
         yield from _drain(unreadable)
-        yield _finish(document, result, store)
+        yield finish_outcome(document, result, store)
     yield from _drain(unreadable)
 
 
@@ -116,9 +116,10 @@ def _drain(pending: list[Outcome]) -> Iterator[Outcome]:
         yield pending.pop(0)
 
 
-def _finish(
+def finish_outcome(
     document: model.Document, result: model.DocumentResult | AnalysisError, store: Store | None
 ) -> Outcome:
+    """Store one analysed document (when a store is given) and say what happened to it."""
     if isinstance(result, AnalysisError):
         return Outcome(document.origin, Status.failed, result.reason)
     flagged = not is_analysable(document)

@@ -32,7 +32,7 @@ from ._cli_base import (
     app,
     stderr,
 )
-from .batch import Outcome, Status, run_batch
+from .batch import BatchSummary, Outcome, Status, run_batch
 from .ingest import DEFAULT_MAX_CHARS, IngestOptions, normalise_published
 from .pipeline import DEFAULT_MODEL, build_pipeline
 from .report import build_report, render_markdown
@@ -126,43 +126,70 @@ def ingest(
     model: ModelOption = DEFAULT_MODEL,
     max_chars: MaxCharsOption = DEFAULT_MAX_CHARS,
     allow_private: AllowPrivateOption = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers", min=1, help="Analyse on N local Dask worker processes (sitroom[scale])."
+        ),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="An existing Dask scheduler, e.g. tcp://host:8786."),
+    ] = None,
 ) -> None:
     """Analyse documents and store them; content already stored is skipped.
 
     Problems are listed one per line on stderr; the run ends with a summary and exits 1 if any
-    document failed or was flagged (not English), after processing all the others.
+    document failed or was flagged (not English), after processing all the others. With
+    --workers or --scheduler the analysis runs on Dask (one model load per worker) and this
+    process alone writes to the database, one transaction per document, so an interrupted run
+    resumes where it stopped.
 
     Example:
 
         sitroom ingest samples/ --db sitroom.db
     """
+    if workers is not None and scheduler is not None:
+        raise typer.BadParameter("give --workers or --scheduler, not both", param_hint="--workers")
     with _errors_to_exit():
         options = _ingest_options(published, source, title, max_chars)
-        store = Store(db)
-        try:
-            pipeline = build_pipeline(model)
-            with _progress() as progress:
-                task = progress.add_task("ingesting", total=None)
+        with _progress() as progress:
+            task = progress.add_task("ingesting", total=None)
 
-                def show(outcome: Outcome) -> None:
+            def show(outcome: Outcome, done: int | None = None, total: int | None = None) -> None:
+                if done is None:
                     progress.advance(task)
-                    progress.update(task, description=f"{outcome.status.value}: {outcome.origin}")
-                    if outcome.status in (Status.failed, Status.flagged):
-                        progress.console.print(
-                            f"{outcome.origin}: {outcome.message}", highlight=False, markup=False
-                        )
+                else:
+                    progress.update(task, completed=done, total=total)
+                progress.update(task, description=f"{outcome.status.value}: {outcome.origin}")
+                if outcome.status in (Status.failed, Status.flagged):
+                    progress.console.print(
+                        f"{outcome.origin}: {outcome.message}", highlight=False, markup=False
+                    )
 
-                summary = run_batch(
+            if workers is not None or scheduler is not None:
+                from .scale import run_distributed  # optional extra: dask
+
+                summary: BatchSummary = run_distributed(
                     sources,
-                    pipeline,
+                    store_url=db,
                     options=options,
-                    store=store,
-                    stdin=sys.stdin.buffer,
-                    allow_private=allow_private,
-                    on_outcome=show,
+                    model=model,
+                    workers=workers,
+                    scheduler=scheduler,
+                    on_progress=show,
                 )
-        finally:
-            store.close()
+            else:
+                with _open(db) as store:
+                    summary = run_batch(
+                        sources,
+                        build_pipeline(model),
+                        options=options,
+                        store=store,
+                        stdin=sys.stdin.buffer,
+                        allow_private=allow_private,
+                        on_outcome=show,
+                    )
     stderr.print(f"Done: {summary.describe()} (database: {db})", highlight=False)
     if not summary.ok:
         raise typer.Exit(1)

@@ -10,6 +10,7 @@
     ├── ModelNotInstalled           the spaCy pipeline named by --model is missing
     ├── AnalysisError               the NLP pipeline failed on one document
     ├── GazetteerError              the gazetteer index is missing, outdated or unreadable
+    ├── ClusterError                the Dask scheduler cannot be reached or has no workers
     ├── EvaluationDataError         a gold dataset is missing or not in the expected layout
     └── StoreError                  the database could not be opened or written
         ├── NotFound                no row with that id
@@ -80,6 +81,10 @@ class AnalysisError(SitroomError):
 
 class GazetteerError(SitroomError):
     """The gazetteer index is missing, outdated or unreadable, or an import file is bad."""
+
+
+class ClusterError(SitroomError):
+    """The Dask scheduler cannot be reached or has no workers."""
 
 
 class EvaluationDataError(SitroomError, ValueError):

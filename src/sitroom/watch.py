@@ -26,9 +26,8 @@ from typing import Protocol
 import httpx
 
 from sitroom import model
-from sitroom.errors import AnalysisError, IngestError, StoreError
+from sitroom.errors import AnalysisError, FeedError, IngestError, StoreError
 from sitroom.ingest import IngestOptions
-from sitroom.errors import FeedError
 from sitroom.ingest.feeds import DEFAULT_INTERVAL, FeedItem, FeedState, item_document, poll_feed
 from sitroom.pipeline import is_analysable
 from sitroom.store import Store

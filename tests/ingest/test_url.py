@@ -24,9 +24,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sitroom.errors import IngestError, UnreadableInput
+from sitroom.errors import FetchError, IngestError, UnreadableInput, UnsafeURL
 from sitroom.ingest import iter_documents
-from sitroom.errors import FetchError, UnsafeURL
 from sitroom.ingest._netguard import check_url, unsafe_reason
 from sitroom.ingest.url import document_from_url, fetch_url
 from tests.ingest._server import LocalServer, Route, start_server

@@ -29,9 +29,8 @@ from typing import Any
 
 import httpx
 
-from sitroom.errors import IngestError
+from sitroom.errors import FeedError, IngestError
 from sitroom.ingest._document import DEFAULT_OPTIONS, IngestOptions, Metadata, build_document
-from sitroom.errors import FeedError
 from sitroom.ingest.url import (
     DEFAULT_MAX_FETCH_BYTES,
     DEFAULT_TIMEOUT,

@@ -25,7 +25,7 @@ from typing import Any
 
 import httpx
 
-from sitroom.errors import UnreadableInput
+from sitroom.errors import FetchError, UnreadableInput
 from sitroom.ingest._decode import decode
 from sitroom.ingest._document import (
     DEFAULT_OPTIONS,
@@ -35,7 +35,6 @@ from sitroom.ingest._document import (
     build_document,
 )
 from sitroom.ingest._formats import sniff_kind
-from sitroom.errors import FetchError
 from sitroom.ingest._netguard import IPAddress, check_url, checked_address
 from sitroom.ingest.html import _declared_charset, extract_html_text
 from sitroom.model import Document

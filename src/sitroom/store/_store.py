@@ -109,6 +109,11 @@ class Store:
         with self._read() as connection:
             return _write.exists(connection, content_hash)
 
+    def content_hashes(self) -> frozenset[str]:
+        """Content hashes of every stored document: what a resumed batch must skip."""
+        with self._read() as connection:
+            return _write.content_hashes(connection)
+
     def documents(
         self,
         *,

@@ -20,6 +20,12 @@ def exists(connection: Connection, content_hash: str) -> bool:
     return connection.execute(query).first() is not None
 
 
+def content_hashes(connection: Connection) -> frozenset[str]:
+    """Every stored document's content hash."""
+    rows = connection.execute(select(schema.documents.c.content_hash))
+    return frozenset(row[0] for row in rows)
+
+
 def write_document(
     connection: Connection, document: Document, result: DocumentResult, status: str
 ) -> None:
