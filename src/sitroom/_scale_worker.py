@@ -21,7 +21,7 @@ from . import model
 from ._scale_plan import Partition, Unit
 from .errors import AnalysisError, IngestError
 from .ingest import IngestOptions, iter_documents
-from .ingest._document import build_document
+from .ingest._read import documents_from_records
 from .ingest.jsonl import iter_line_records
 from .pipeline import Pipeline, build_pipeline
 
@@ -163,13 +163,5 @@ def _read_lines(unit: Unit, options: IngestOptions) -> Iterator[model.Document |
         (number, line if len(line) <= options.max_bytes else None)
         for number, line in enumerate(data.split(b"\n"), start=unit.first_line)
     )
-    for record in iter_line_records(lines, origin=unit.path, max_bytes=options.max_bytes):
-        if isinstance(record, IngestError):
-            yield record
-            continue
-        try:
-            yield build_document(
-                record.text, origin=record.origin, options=options, metadata=record.metadata
-            )
-        except IngestError as exc:
-            yield exc
+    records = iter_line_records(lines, origin=unit.path, max_bytes=options.max_bytes)
+    yield from documents_from_records(records, options)

