@@ -22,6 +22,8 @@ LEXICONS = [
     "speaker_descriptions.tsv",
     "channels.tsv",
     "outlets.txt",
+    "speaker_documents.txt",
+    "first_names.tsv",
 ]
 STANCES = {"assert", "claim", "accuse", "deny", "confirm", "urge", "warn", "praise"}
 STANCES |= {"announce", "perceive"}
@@ -178,6 +180,65 @@ def test_statement_national_descriptions_share_a_speaker(nlp: Language) -> None:
     found = statements(nlp, text)
     assert len(found) == 2
     assert info(found[0])["speaker"] == info(found[1])["speaker"] == "Chile's army"
+
+
+def test_statement_description_keeps_its_post_modifiers(nlp: Language) -> None:
+    text = "Sources familiar with the talks said a ceasefire could be signed this week."
+    found = statements(nlp, text)
+    assert [info(s)["speaker"] for s in found] == ["Sources familiar with the talks"]
+
+
+def test_statement_description_beside_a_name_is_that_name(nlp: Language) -> None:
+    text = "The team's captain, Maria Lopez, said the final had been the hardest game of her life."
+    found = statements(nlp, text)
+    assert [info(s)["speaker"] for s in found] == ["Maria Lopez"]
+
+
+def test_statement_document_speaks_for_its_author(nlp: Language) -> None:
+    text = (
+        "The Ministry of Health published an annual review on Monday.\n"
+        "The report said hospitals had treated more patients than ever."
+    )
+    found = statements(nlp, text)
+    assert [info(s)["speaker"] for s in found] == ["Ministry of Health"]
+
+
+def test_statement_document_with_non_speech_verb_is_not_a_statement(nlp: Language) -> None:
+    text = "The data suggest prices will keep rising through the winter."
+    assert statements(nlp, text) == []
+
+
+def test_statement_pronoun_skips_person_of_other_gender(nlp: Language) -> None:
+    text = (
+        "Sarah Klein met the harbour master on Friday.\n"
+        "Daniel Ortiz left the meeting early.\n"
+        "She said the port would reopen next month."
+    )
+    found = statements(nlp, text)
+    assert [info(s)["speaker"] for s in found] == ["Sarah Klein"]
+
+
+def test_statement_dash_signature_names_the_speaker(nlp: Language) -> None:
+    text = (
+        "Readers wrote to us after the debate.\n"
+        '"The schools in my town need more teachers." ― Carlos Mendez\n'
+        '"I have never felt so hopeful about the election." ― Nora Lindqvist'
+    )
+    found = statements(nlp, text)
+    assert [info(s)["speaker"] for s in found] == ["Carlos Mendez", "Nora Lindqvist"]
+    assert all(info(s)["kind"] == "direct" for s in found)
+
+
+def test_statement_speaker_label_opens_a_paragraph(nlp: Language) -> None:
+    text = (
+        "Senator Ruth Adeyemi spoke to reporters on Monday.\n"
+        "Adeyemi: The budget will pass before the end of the month.\n"
+        "READ MORE: Budget talks stall again"
+    )
+    found = statements(nlp, text)
+    assert [info(s)["speaker"] for s in found] == ["Ruth Adeyemi"]
+    assert found[0].text == "The budget will pass before the end of the month"
+    assert info(found[0])["cue"] == ":"
 
 
 def test_statement_at_finds_enclosing_statement(nlp: Language) -> None:

@@ -1,22 +1,26 @@
 """Resolve who a speaker phrase denotes: a named entity, a description, or a pronoun's antecedent.
 
 Subjects are read in document order; each resolved subject becomes a candidate antecedent for
-later pronouns. "he"/"she" take the nearest earlier person (never one already referred to by the
-other pronoun or with the other honorific), "it" the nearest singular organisation or country,
-"they" the nearest plural speaker. A bare definite description ("the military") joins the
-nearest earlier speaker whose noun is of the same group ("the national army"). It does not
-resolve first- or second-person pronouns, which name the quoted voice's own side.
+later pronouns. "he"/"she" take the nearest earlier person of that gender (a first name listed in
+``first_names.tsv`` outranks the text's own pronoun hints and honorifics), "it" the nearest
+singular organisation or country, "they" the nearest plural speaker. A bare definite description
+("the military") joins the nearest earlier speaker whose noun is of the same group ("the national
+army"); a description beside a name is that name ("the coach, Jo Roe"); a document noun of
+``speaker_documents.txt`` speaks for its author ("the agency's report", else the last named
+speaker); a new description keeps its post-modifiers ("sources familiar with the talks"). It does
+not resolve first- or second-person pronouns, which name the quoted voice's own side.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from spacy.tokens import Doc, Token
 
 from ._extensions import ENTITIES_KEY, PLACES_KEY
+from ._speaker_names import FullNames, Speaker, is_common_word
 from ._statement_words import StatementWords
 
 ENTITY_SPEAKER_TYPES = {
@@ -36,25 +40,13 @@ DEMONYM_STEM = 5
 """Letters a demonym must share with its country's name ("Ukrain-ian", "Russia-n")."""
 MAX_ANTECEDENT_DISTANCE = 12
 """How many earlier subjects a pronoun looks back over before giving up."""
-_POSSESSOR = re.compile(r"['’]s ")
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+_POSTMODIFIER_DEPS = frozenset({"prep", "acl", "amod"})
+_DESCRIBING = frozenset({"DET", "NOUN", "ADJ", "NUM", "PROPN"})
+_PHRASE_STOP = re.compile(r"[,;:(\"“”‘’]|\s['–—-]|\s(?:who|whom|whose|which|but)\s")
 _RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 _PERSON_LINK_DEPS = frozenset({"appos", "compound", "flat"})
 _NAME_DEPS = frozenset({"compound", "flat", "amod", "nmod", "det", "poss", "case", "nummod"})
-
-
-@dataclass(frozen=True)
-class Speaker:
-    """A resolved speaker: the surface phrase, its referent and what kind of referent it is."""
-
-    start: int  # character offsets of the phrase in the text
-    end: int
-    name: str  # canonical entity name, or the description ("the health ministry")
-    entity: str | None
-    type: str
-    plural: bool = False
-    group: str | None = None
-    resolved: bool = True  # False for a pronoun that found no antecedent
 
 
 class SpeakerResolver:
@@ -135,8 +127,12 @@ class SpeakerResolver:
         folded = name.casefold()
         if folded in self.words.outlets or folded.split()[0] in self.words.outlets:
             speaker_type = "outlet"  # "CBC News": the model may call an outlet a person
+        if name != found[0] and name in self.full_names.person_names:
+            speaker_type = "person"  # "Roe" tagged ORG, but "Jo Roe" is a person of the text
         if any(self._is_person_title(t) for t in token.lefts):
             speaker_type = "person"  # "official Jane Roe": the model may call the name an ORG
+        if speaker_type == "person" and is_common_word(name, self.text):
+            speaker_type = "unknown"  # "Story continues below": a common word, not a name
         if speaker_type == "person":
             name = self._without_title(name)
             self._note_honorific(token, name)
@@ -172,13 +168,20 @@ class SpeakerResolver:
             full = self.full_names.expand(text, token.idx)
             if full != text:  # a surname the model did not tag: "Roe said"
                 return Speaker(start, end, full, full, "person")
+        beside = self._named_nearby(token)
+        if beside is not None:  # "the coach, Jo Roe,", "the RCMP statement", "a study by X"
+            return replace(beside, start=start, end=end)
+        if token.lemma_.lower() in self.words.documents or token.lower_ in self.words.documents:
+            earlier = self._nearest(token.idx, lambda s: s.type != "unknown")
+            if earlier is not None:  # "the report said": the report's author, named before
+                return replace(earlier, start=start, end=end)
         speaker = Speaker(start, end, text, None, speaker_type, plural, group)
         country = self._country_of(token) if group else None
         if country is not None:
             # "Ukraine's army", "the Ukrainian army", "Kyiv's army": one speaker per country
             first = self.national.setdefault((group, country), speaker)  # type: ignore[arg-type]
             return replace(first, start=start, end=end)
-        if speaker_type == "person" and self._is_bare_definite(token):
+        if speaker_type == "person" and self._is_definite(token):
             named = self.full_names.titled(token.lower_, token.idx)
             if named is not None:  # "the mayor" after "Mayor Jo Roe"
                 return Speaker(start, end, named, named, "person")
@@ -191,7 +194,44 @@ class SpeakerResolver:
                 )
             if earlier is not None:
                 return replace(earlier, start=start, end=end)
+        if not self._is_bare_definite(token):
+            # "sources familiar with the talks", "an official with the agency": a new speaker
+            # is known by its whole phrase
+            end = self._phrase_end(token, end)
+            return replace(speaker, end=end, name=self._clean(self.text[start:end]))
         return speaker
+
+    def _named_nearby(self, token: Token) -> Speaker | None:
+        """The named entity a description stands beside: its appositive ("the coach, Jo
+        Roe"), or for a document noun its owner ("Jo Roe's book", "a study by the agency")."""
+        for child in token.rights:
+            if child.dep_ == "appos" and child.pos_ == "PROPN":
+                found = self._named(child)
+                if found is not None:
+                    return found
+        if token.lemma_.lower() not in self.words.documents:
+            return None
+        for other in token.subtree:
+            if other is not token and other.pos_ == "PROPN":
+                linked = self.entity_at.get(other.i)
+                if linked is not None and linked[1] in ENTITY_SPEAKER_TYPES:
+                    return self._named(other)
+        return None
+
+    def _phrase_end(self, token: Token, end: int) -> int:
+        """End of ``token``'s phrase with its post-modifiers ("of the public", "familiar
+        with the talks"), not its relative clauses."""
+        start = end
+        for child in token.rights:
+            if child.dep_ in _POSTMODIFIER_DEPS and not self.inside_quote[child.i]:
+                last = child.right_edge
+                end = max(end, last.idx + len(last.text))
+        stop = _PHRASE_STOP.search(self.text, start, end)  # ", whose name ...", a quote mark
+        return stop.start() if stop else end
+
+    def _clean(self, phrase: str) -> str:
+        phrase = " ".join(phrase.split()).rstrip(",;:")
+        return "the " + phrase[4:] if phrase[:4] == "The " else phrase
 
     def _country_of(self, token: Token) -> str | None:
         """The country a possessor or modifier of ``token`` names (a place or a demonym)."""
@@ -212,6 +252,11 @@ class SpeakerResolver:
             if len(name) >= DEMONYM_STEM and word != name and word.startswith(stem):
                 return country
         return None
+
+    def _is_definite(self, token: Token) -> bool:
+        """A definite description with modifiers: "the prime minister", "the 26-year-old"."""
+        left = list(token.lefts)
+        return bool(left) and left[0].lower_ == "the" and all(t.pos_ in _DESCRIBING for t in left)
 
     def _is_bare_definite(self, token: Token) -> bool:
         left = list(token.lefts)
@@ -247,11 +292,11 @@ class SpeakerResolver:
                 lambda s: (
                     s.type == "person"
                     and not s.plural
-                    and self.gender.get(s.name, gender) == gender
+                    and self._gender_of(s.name, gender) == gender
                 ),
             )
             if found is None:
-                found = self.full_names.person_before(token.idx, self.gender, gender)
+                found = self.full_names.person_before(token.idx, self._gender_of, gender)
             if found is not None:
                 self.gender.setdefault(found.name, gender)
         elif word == "it":
@@ -263,6 +308,12 @@ class SpeakerResolver:
         if found is None:
             return Speaker(start, end, token.text, None, "unknown", word == "they", None, False)
         return replace(found, start=start, end=end)
+
+    def _gender_of(self, name: str, default: str) -> str:
+        """The gender the text gives ``name`` (a pronoun, an honorific), else its first name's."""
+        words = name.split()
+        known = self.words.first_names.get(words[0].casefold()) if len(words) > 1 else None
+        return known or self.gender.get(name, default)
 
     def _nearest(self, offset: int, accept: object) -> Speaker | None:
         """The closest earlier candidate that ``accept`` (a predicate) takes."""
@@ -295,48 +346,3 @@ def _gender_hints(doc: Doc, entity_at: dict[int, tuple[str, str]]) -> dict[str, 
             hints.setdefault(last[1], gender)
             last = None
     return hints
-
-
-class FullNames:
-    """Expand a surname ("Roe"), or a name behind a possessor ("Vancouver's Jo Roe"), to the
-    document's longer name it stands for; with two candidates ("Jo Roe", "Al Roe") the one
-    mentioned last before the surname wins. The entity grouper leaves such names apart when the
-    model gave the short form another label or missed it."""
-
-    def __init__(self, doc: Doc) -> None:
-        self.by_last: dict[str, list[tuple[int, str]]] = {}
-        self.by_title: dict[str, list[tuple[int, str]]] = {}
-        self.persons: list[tuple[int, int, str]] = []
-        for span in doc.spans.get(ENTITIES_KEY, []):
-            name = span._.sitroom_entity_name or span.text
-            words = name.split()
-            if len(words) > 1 and all(w[:1].isupper() for w in words) and "'s" not in name:
-                self.by_last.setdefault(words[-1], []).append((span.start_char, name))
-                self.by_last.setdefault(words[0], []).append((span.start_char, name))
-            if span.label_ == "PERSON":
-                self.persons.append((span.start_char, span.end_char, name))
-                if span.start > 0:  # "Mayor Jo Roe": "the mayor" may stand for Jo Roe later
-                    title = doc[span.start - 1].lower_
-                    self.by_title.setdefault(title, []).append((span.start_char, name))
-
-    def expand(self, name: str, offset: int) -> str:
-        short = _POSSESSOR.split(name, maxsplit=1)[-1]
-        if short != name:
-            return short
-        candidates = self.by_last.get(name) if " " not in name else None
-        if not candidates:
-            return name
-        before = [(start, full) for start, full in candidates if start < offset]
-        return max(before)[1] if before else min(candidates)[1]
-
-    def titled(self, title: str, offset: int) -> str | None:
-        """The person last named with ``title`` before ``offset`` ("Mayor Jo Roe")."""
-        before = [item for item in self.by_title.get(title, []) if item[0] < offset]
-        return max(before)[1] if before else None
-
-    def person_before(self, offset: int, genders: dict[str, str], gender: str) -> Speaker | None:
-        """The nearest person mention before ``offset`` not known to have the other gender."""
-        for start, end, name in reversed(self.persons):
-            if start < offset and genders.get(name, gender) == gender:
-                return Speaker(start, end, name, name, "person")
-        return None

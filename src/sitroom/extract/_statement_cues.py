@@ -91,8 +91,8 @@ def find_statements(
             continue
         start, end, kind = content
         speaker = resolver.speaker(subject)
-        if token.lemma_.lower() in words.speaker_only and not _may_speak(speaker):
-            continue  # "an invasion that claimed dozens of lives"
+        if token.lemma_.lower() in words.speaker_only and not _may_speak(speaker, subject, words):
+            continue  # "an invasion that claimed dozens of lives", "data suggest"
         cue_end = _cue_end(token, words)
         channel = _channel(text, token, words)
         found.append(
@@ -119,9 +119,9 @@ def _outer_cue(token: Token, words: StatementWords) -> Token | None:
     return None
 
 
-def _may_speak(speaker: Speaker | None) -> bool:
-    """A speaker of a known kind, or a personal pronoun."""
-    if speaker is None:
+def _may_speak(speaker: Speaker | None, subject: Token, words: StatementWords) -> bool:
+    """A speaker of a known kind, or a personal pronoun; not a document ("the data suggest")."""
+    if speaker is None or subject.lemma_.lower() in words.documents:
         return False
     pronoun = speaker.entity is None and speaker.name.lower() in _PERSONAL
     return speaker.type != "unknown" or pronoun

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
 
@@ -10,6 +10,8 @@ VERBS_FILE = "reporting_verbs.tsv"
 DESCRIPTIONS_FILE = "speaker_descriptions.tsv"
 CHANNELS_FILE = "channels.tsv"
 OUTLETS_FILE = "outlets.txt"
+DOCUMENTS_FILE = "speaker_documents.txt"
+FIRST_NAMES_FILE = "first_names.tsv"
 NO_PARTICLE = "-"
 
 
@@ -32,6 +34,8 @@ class StatementWords:
     channels: frozenset[str]  # nouns: "on Facebook", "in a televised address"
     channel_verbs: frozenset[str]  # verbs that are a channel themselves: "tweeting"
     outlets: frozenset[str]
+    documents: frozenset[str] = frozenset()  # "report", "statement": speak for their author
+    first_names: dict[str, str] = field(default_factory=dict)  # "jane" -> "f", for he/she
 
     def stance(self, lemma: str, particles: list[str]) -> str | None:
         """The stance of a reporting verb, preferring a (lemma, particle) row ("call on")."""
@@ -62,6 +66,16 @@ def load_statement_words() -> StatementWords:
     channels = frozenset(word for word, role in channel_rows if role in ("noun", "both"))
     channel_verbs = frozenset(word for word, role in channel_rows if role in ("verb", "both"))
     outlets = frozenset(row[0].casefold() for row in _rows(OUTLETS_FILE))
+    documents = frozenset(row[0].casefold() for row in _rows(DOCUMENTS_FILE))
+    first_names = {name.casefold(): gender for name, gender in _rows(FIRST_NAMES_FILE)}
     return StatementWords(
-        verbs, speaker_only, clause_only, descriptions, channels, channel_verbs, outlets
+        verbs,
+        speaker_only,
+        clause_only,
+        descriptions,
+        channels,
+        channel_verbs,
+        outlets,
+        documents,
+        first_names,
     )

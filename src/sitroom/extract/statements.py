@@ -4,7 +4,9 @@ A cue is a reporting verb from ``reporting_verbs.tsv`` ("said", "accused", "call
 "according to", or a participle ("saying", "adding") that borrows the subject of its clause.
 The content is the quotation next to the cue ('"...," he said'), the complement clause ("said
 the city was 'completely safe'": mixed when it holds a quotation), or the verb's object and
-prepositional phrases ("accused X of Y"). A quotation with no cue in its sentence continues the
+prepositional phrases ("accused X of Y"). Layout marks speakers too (``_statement_labels.py``):
+a dash signature ('"..." ― Jo Roe'), a colon after a clause with a subject ('Roe is blunt:
+"..."') and a name label opening a paragraph ("ROE: ..."). A quotation with no cue continues the
 previous statement's speaker (a floating quote). Speakers resolve through ``_speakers.py``; a
 statement repeated in a duplicate paragraph points to the first copy (``same_as``).
 
@@ -26,6 +28,7 @@ from ._extensions import SEGMENTS_KEY, STATEMENTS_KEY, register_extensions
 from ._quotes import Quote, find_quotes
 from ._speakers import SpeakerResolver
 from ._statement_cues import Found, find_statements
+from ._statement_labels import find_labelled
 from ._statement_words import StatementWords, load_statement_words
 
 __all__ = [
@@ -38,6 +41,9 @@ __all__ = [
 
 MIN_FLOATING_WORDS = 4
 """A cue-less quotation this long is speech (shorter ones are scare quotes: "massive")."""
+MIN_FRAGMENT_WORDS = 6
+"""A cue-less quotation opening in lower case must be this long to be speech."""
+QUOTE_MARKS = "\"'“”‘’«»"
 MAX_FLOATING_GAP = 2
 """Paragraphs a floating quote may sit after the statement whose speaker it continues."""
 
@@ -78,6 +84,7 @@ class StatementFinder(Pipe):
                 inside[span.start : span.end] = b"\x01" * len(span)
         resolver = SpeakerResolver(doc, self.words, inside, text)
         found = find_statements(doc, quotes, inside, resolver, self.words)
+        found.extend(find_labelled(doc, quotes, paragraphs, found, resolver))
         found.extend(_floating(text, quotes, found, paragraphs))
         found = _drop_nested(found)
         _link_duplicates(doc, text, found)
@@ -126,8 +133,11 @@ def _floating(
     for quote in quotes:
         if any(start < quote.end and quote.start < end for start, end in taken):
             continue
-        if len(text[quote.start : quote.end].split()) < MIN_FLOATING_WORDS:
+        size = len(text[quote.start : quote.end].split())
+        if size < MIN_FLOATING_WORDS:
             continue
+        if size < MIN_FRAGMENT_WORDS and not _starts_sentence(text, quote.start):
+            continue  # 'the treaty "reaffirms our right"': a short fragment of narration
         before = [f for f in ordered + floating if f.start < quote.start and f.speaker]
         if not before:
             continue
@@ -141,6 +151,12 @@ def _floating(
             Found(quote.start, quote.end, "direct", previous.speaker, None, None, "assert", None)
         )
     return floating
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    """True when the quotation opens with a capital letter (after its quote marks)."""
+    words = text[start : start + 8].lstrip(QUOTE_MARKS + " ")
+    return words[:1].isupper() or words[:1].isdigit()
 
 
 def _drop_nested(found: list[Found]) -> list[Found]:

@@ -1,0 +1,100 @@
+"""Names of speakers: the ``Speaker`` record and the document's full names for short ones."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from ._extensions import ENTITIES_KEY
+
+_NOT_GIVEN_NAMES = frozenset({"the", "a", "an", "and", "but", "said", "says", "when", "as", "if"})
+_POSSESSOR = re.compile(r"['’]s ")
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """A resolved speaker: the surface phrase, its referent and what kind of referent it is."""
+
+    start: int  # character offsets of the phrase in the text
+    end: int
+    name: str  # canonical entity name, or the description ("the health ministry")
+    entity: str | None
+    type: str
+    plural: bool = False
+    group: str | None = None
+    resolved: bool = True  # False for a pronoun that found no antecedent
+
+
+def is_common_word(name: str, text: str) -> bool:
+    """A one-word "name" the text also writes in lower case, or repeats only at the start of
+    paragraphs: a capitalised word the model took for a name ("Story continues below")."""
+    if " " in name or not name.isalpha():
+        return False
+    if re.search(rf"\b{re.escape(name.lower())}\b", text):
+        return True
+    inline = re.search(rf"[^\s][^\S\n]*\b{re.escape(name)}\b", text)
+    return inline is None and len(re.findall(rf"\b{re.escape(name)}\b", text)) > 1
+
+
+class FullNames:
+    """Expand a surname ("Roe"), or a name behind a possessor ("Vancouver's Jo Roe"), to the
+    document's longer name it stands for; with two candidates ("Jo Roe", "Al Roe") the one
+    mentioned last before the surname wins. The entity grouper leaves such names apart when the
+    model gave the short form another label or missed it."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.by_last: dict[str, list[tuple[int, str]]] = {}
+        self.by_title: dict[str, list[tuple[int, str]]] = {}
+        self.persons: list[tuple[int, int, str]] = []
+        self.person_names: set[str] = set()
+        self.text = doc.text
+        for span in doc.spans.get(ENTITIES_KEY, []):
+            name = _POSSESSOR.split(span._.sitroom_entity_name or span.text, maxsplit=1)[-1]
+            words = name.split()
+            if len(words) > 1 and all(w[:1].isupper() for w in words) and "'s" not in name:
+                self.by_last.setdefault(words[-1], []).append((span.start_char, name))
+                self.by_last.setdefault(words[0], []).append((span.start_char, name))
+            if span.label_ == "PERSON" and not is_common_word(name, self.text):
+                self.persons.append((span.start_char, span.end_char, name))
+                self.person_names.add(name)
+                if span.start > 0:  # "Mayor Jo Roe": "the mayor" may stand for Jo Roe later
+                    title = doc[span.start - 1].lower_
+                    self.by_title.setdefault(title, []).append((span.start_char, name))
+
+    def expand(self, name: str, offset: int) -> str:
+        short = _POSSESSOR.split(name, maxsplit=1)[-1]
+        if short != name:
+            return short
+        candidates = self.by_last.get(name) if " " not in name else None
+        if not candidates:
+            return self._spelled_out(name, offset) if " " not in name else name
+        before = [(start, full) for start, full in candidates if start < offset]
+        return max(before)[1] if before else min(candidates)[1]
+
+    def _spelled_out(self, surname: str, offset: int) -> str:
+        """The first "Given Surname" of the text before ``offset`` that the model did not tag
+        ("Part of Jo Roe's penalty ... Roe said"); ``surname`` itself when there is none."""
+        if not surname[:1].isupper() or not surname.isalpha():
+            return surname
+        pattern = re.compile(rf"\b([A-Z][a-z]+) {re.escape(surname)}\b")
+        for match in pattern.finditer(self.text, 0, offset):
+            if match.group(1).casefold() not in _NOT_GIVEN_NAMES:
+                return f"{match.group(1)} {surname}"
+        return surname
+
+    def titled(self, title: str, offset: int) -> str | None:
+        """The person last named with ``title`` before ``offset`` ("Mayor Jo Roe")."""
+        before = [item for item in self.by_title.get(title, []) if item[0] < offset]
+        return max(before)[1] if before else None
+
+    def person_before(
+        self, offset: int, gender_of: Callable[[str, str], str], gender: str
+    ) -> Speaker | None:
+        """The nearest person mention before ``offset`` not known to have the other gender."""
+        for start, end, name in reversed(self.persons):
+            if start < offset and gender_of(name, gender) == gender:
+                return Speaker(start, end, name, name, "person")
+        return None
