@@ -7,12 +7,13 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DB     ?= sitroom.db
 
-.PHONY: demo test install dev lint format bench clean help
+.PHONY: demo test install dev lint format bench bench-peer clean help
 
 help:
 	@echo "make demo   - install and run Sitroom on the bundled samples (./$(DB))"
 	@echo "make test   - install dev extras, run ruff and the test suite"
 	@echo "make bench  - throughput benchmark against the bare spaCy pass"
+	@echo "make bench-peer - statements vs textacy's direct_quotations (installs textacy in .peer/)"
 	@echo "make lint / make format / make clean"
 
 $(BIN)/python:
@@ -49,5 +50,19 @@ test: dev lint
 bench: install
 	$(BIN)/python benchmarks/throughput.py --corpus ../shared/datasets/geoparsing/GWN.xml --limit 100
 
+# textacy pulls in scipy and scikit-learn: keep it out of the project's venv.
+PEER := .peer
+PEER_PACKAGES := textacy==0.13.0 cachetools==8.0.2 cloudpickle==3.1.3 cytoolz==1.2.0 \
+	floret==0.10.5 jellyfish==1.3.0 joblib==1.6.0 narwhals==2.29.0 networkx==3.6.1 \
+	pyphen==0.18.1 scikit-learn==1.9.1 scipy==1.17.1 threadpoolctl==3.8.0 toolz==1.2.0
+
+$(PEER)/.installed:
+	$(BIN)/pip install --quiet --no-deps --target $(PEER) $(PEER_PACKAGES)
+	@touch $@
+
+bench-peer: install $(PEER)/.installed
+	$(BIN)/python benchmarks/attribution_peer.py --data ../shared/datasets/attribution/gendergap \
+		--split all --peer-path $(PEER) --json
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache build dist src/*.egg-info
+	rm -rf $(VENV) $(PEER) .pytest_cache .ruff_cache .mypy_cache build dist src/*.egg-info
