@@ -94,6 +94,55 @@ def eval_figures(
     _print_metrics(metrics, as_json)
 
 
+@eval_app.command("events")
+def eval_events(
+    data: DataOption,
+    split: SplitOption = "test",
+    as_json: JsonOption = False,
+    model: ModelOption = DEFAULT_MODEL,
+) -> None:
+    """Score PLOVER event types and actors on the PLOVER GSR sentences (FIGHT as ASSAULT).
+
+    The set has no train split: dev = even records (tuning), test = odd records (reporting).
+
+    Example:
+
+        sitroom eval events --data ../shared/datasets/events/PLOVER_GSR_CAMEO.txt --json
+    """
+    from .evaluate.events import evaluate_events
+    from .pipeline import load_nlp
+
+    with _errors_to_exit():
+        metrics = evaluate_events(data, load_nlp(model), split=split or "test")
+    _print_metrics(metrics, as_json)
+
+
+@eval_app.command("event-location")
+def eval_event_location(
+    data: DataOption,
+    split: SplitOption = "test",
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="First N records.")] = None,
+    as_json: JsonOption = False,
+    model: ModelOption = DEFAULT_MODEL,
+) -> None:
+    """Score the choice of an event's location: token precision and recall.
+
+    dev = even records (tuning), test = odd records (reporting).
+
+    Example:
+
+    \b
+        cd ../shared/datasets/events
+        sitroom eval event-location --data event_location_labeled_text.jsonl.zip --json
+    """
+    from .evaluate.events import evaluate_event_location
+    from .pipeline import load_nlp
+
+    with _errors_to_exit():
+        metrics = evaluate_event_location(data, load_nlp(model), limit=limit, split=split or "test")
+    _print_metrics(metrics, as_json)
+
+
 @eval_app.command("geoparsing")
 def eval_geoparsing(
     data: DataOption,

@@ -9,7 +9,14 @@ from typing import TypeVar
 from spacy.tokens import Doc, Span
 
 from . import model
-from .extract._extensions import ENTITIES_KEY, FIGURES_KEY, PLACES_KEY, STATEMENTS_KEY, TIMES_KEY
+from .extract._extensions import (
+    ENTITIES_KEY,
+    EVENTS_KEY,
+    FIGURES_KEY,
+    PLACES_KEY,
+    STATEMENTS_KEY,
+    TIMES_KEY,
+)
 
 _PLACE_FIELDS = ("lat", "lon", "country", "kind", "geonameid", "precision")
 
@@ -19,12 +26,14 @@ K = TypeVar("K")
 def doc_to_result(document: model.Document, doc: Doc) -> model.DocumentResult:
     """Build the document's result from the spans Sitroom's components left on ``doc``."""
     entities = entities_from(doc)
+    places = places_from(doc)
     return model.DocumentResult(
         document=document.info(),
         entities=entities,
-        places=places_from(doc),
+        places=places,
         times=times_from(doc),
         statements=statements_from(doc, entities),
+        events=events_from(doc, places),
         figures=figures_from(doc),
     )
 
@@ -147,3 +156,39 @@ def figures_from(doc: Doc) -> list[model.Figure]:
             )
         )
     return figures
+
+
+_EVENT_FIELDS = ("mode", "actor", "target", "date", "date_precision", "claimed_by", "stance")
+
+
+def events_from(doc: Doc, places: list[model.Place]) -> list[model.Event]:
+    """One event per trigger in its sentence; the same sentence and trigger again (a paragraph
+    repeated under "Earlier updates") is another mention of the first. ``text`` is the
+    sentence; ``place`` the id of the first place attached to the trigger."""
+    place_at = {(m.start, m.end): place for place in places for m in place.mentions}
+    groups: dict[tuple[str, str, str], list[Span]] = {}
+    for span in sorted(doc.spans.get(EVENTS_KEY, []), key=lambda s: s.start_char):
+        info = span._.sitroom_event or {}
+        start, end = info.get("sentence") or (span.start_char, span.end_char)
+        key = (doc.text[start:end], span.text.lower(), str(info.get("type")))
+        groups.setdefault(key, []).append(span)
+    events = []
+    for number, ((text, _, kind), spans) in enumerate(groups.items(), start=1):
+        info = spans[0]._.sitroom_event or {}
+        fields = {f: info[f] for f in _EVENT_FIELDS if info.get(f) is not None}
+        place = next(
+            (place_at[(a, b)] for a, b in info.get("places") or () if (a, b) in place_at), None
+        )
+        events.append(
+            model.Event(
+                id=f"v{number}",
+                type=model.EventType(kind),
+                place=place.id if place else None,
+                lat=place.lat if place else None,
+                lon=place.lon if place else None,
+                text=text,
+                mentions=[_mention(span) for span in spans],
+                **fields,
+            )
+        )
+    return events

@@ -38,6 +38,7 @@ EXTRACTORS = (
     "sitroom_places",
     "sitroom_statements",
     "sitroom_figures",
+    "sitroom_events",
 )
 
 
@@ -72,7 +73,7 @@ def load_nlp(
 def _import_factories() -> None:
     """Import the modules whose decorators register Sitroom's factories with spaCy."""
     from . import segment  # noqa: F401
-    from .extract import entities, figures, places, statements, times  # noqa: F401
+    from .extract import entities, events, figures, places, statements, times  # noqa: F401
 
 
 @dataclass

@@ -5,7 +5,15 @@ Each scorer runs a spaCy pipeline over a dataset and returns a flat dict of metr
 """
 
 from .attribution import evaluate_attribution
+from .events import evaluate_event_location, evaluate_events
 from .figures import evaluate_figures
 from .time import build_time_nlp, evaluate_time
 
-__all__ = ["build_time_nlp", "evaluate_attribution", "evaluate_figures", "evaluate_time"]
+__all__ = [
+    "build_time_nlp",
+    "evaluate_attribution",
+    "evaluate_event_location",
+    "evaluate_events",
+    "evaluate_figures",
+    "evaluate_time",
+]

@@ -16,6 +16,7 @@ ENTITIES_KEY = "sitroom_entities"
 PLACES_KEY = "sitroom_places"
 STATEMENTS_KEY = "sitroom_statements"
 FIGURES_KEY = "sitroom_figures"
+EVENTS_KEY = "sitroom_events"
 
 _DOC_EXTENSIONS: dict[str, object] = {
     # Publication day that relative time expressions resolve against: an ISO date string
@@ -42,6 +43,9 @@ _SPAN_EXTENSIONS: dict[str, object] = {
     # figures: the span runs from the qualifier to the counted noun; the dict holds the keys of
     # model.Figure (metric, value, low, high, qualifier, unit, who, date, claimed_by) + sentence
     "sitroom_figure": None,
+    # events: the span is the trigger; the dict holds the keys of model.Event (type, mode, actor,
+    # target, date, date_precision, claimed_by, stance) + places, modality, asserted, sentence
+    "sitroom_event": None,
 }
 
 

@@ -1,0 +1,212 @@
+"""Where and when an event happened: the place attached to its trigger, the sentence's date.
+
+A place counts only when a locative preposition ("in", "near", "at", "outside", "north of")
+joins it to the trigger, to the clause the trigger belongs to, or to the trigger's object
+("attacked an airfield outside the city"); a place elsewhere in the sentence ("refugees from
+X", "talks with X") does not. The date is the nearest calendar time expression in the
+sentence, else the date in the marker of the live-blog update it belongs to ("Feb 24, 10:30
+GMT -"), else the document's publication date.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+from spacy.tokens import Doc, Span, Token
+
+from ._extensions import PLACES_KEY, SEGMENTS_KEY, TIMES_KEY
+
+# Not "on" or "into": "sanctions on X" and "fled into X" name a target and a destination.
+LOCATIVE_PREPOSITIONS = frozenset(
+    {"across", "along", "around", "at", "in", "inside", "near", "off", "outside", "through"}
+    | {"throughout", "within"}
+)
+# "north of X", "close to X": a direction or distance word before "of"/"to".
+DIRECTION_WORDS = frozenset(
+    {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
+    | {"close", "next", "outside"}
+)
+# Nouns for a part of the land: "the village of X", "the X neighbourhood".
+PLACE_NOUNS = frozenset(
+    {"area", "border", "camp", "capital", "center", "centre", "city", "county", "countryside"}
+    | {"district", "edge", "gorge", "neighborhood", "neighbourhood", "outskirts", "part"}
+    | {"province", "region", "streets", "suburb", "town", "valley", "village"}
+)
+RELATIVE_HEADS = DIRECTION_WORDS | PLACE_NOUNS
+MAX_CLIMB = 10
+COUNTRY = "country"
+UPDATE_MARKER = "update_marker"
+AIMED = frozenset({"on", "against"})
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+DATED = re.compile(r"^\d{4}(-\d{2}){0,2}$")
+PRECISION_OF = {1: "year", 2: "month", 3: "day"}
+
+
+def candidate_places(doc: Doc) -> list[Span]:
+    """Sitroom's place spans, plus place entities of the model they do not cover (a name the
+    gazetteer does not know is still where something happened)."""
+    places = list(doc.spans.get(PLACES_KEY, []))
+    covered = {i for span in places for i in range(span.start, span.end)}
+    extra = [
+        ent
+        for ent in doc.ents
+        if ent.label_ in PLACE_LABELS and not any(i in covered for i in range(ent.start, ent.end))
+    ]
+    return sorted(places + extra, key=lambda s: s.start)
+
+
+def attached_places(
+    trigger: Token, clause: Token, places: Iterable[Span], *, object_is_place: bool = False
+) -> list[Span]:
+    """The place spans joined to the event by a locative preposition, in text order.
+
+    With ``object_is_place`` (an assault or a seizure), a place that is the trigger's object
+    ("captured the town of X", "X was shelled") is where it happened too. When nothing is
+    attached, a "when"/"while" clause of the event ("killed when gunmen attacked a post in
+    X") and a scene-setting opening ("In X, ...") give the place, in that order.
+    """
+    sentence = trigger.sent
+    places = [p for p in places if sentence.start <= p.start < sentence.end]
+    if not places:
+        return []
+    anchors = {trigger.i, clause.i}
+    for word in (trigger, clause):
+        anchors.update(c.i for c in word.children if c.dep_ in ("dobj", "nsubjpass"))
+        # "were killed and 24 wounded in X": coordinated verbs share the place
+        anchors.update(c.i for c in word.conjuncts if c.pos_ in ("VERB", "AUX"))
+    found = [
+        span
+        for span in places
+        if _preposition_to(span.root, anchors) is not None
+        or (object_is_place and _is_object_of(span.root, trigger))
+    ]
+    if not found:
+        linked = {c.i for w in (trigger, clause) for c in w.children if c.dep_ == "advcl"}
+        found = [span for span in places if _preposition_to(span.root, linked) is not None]
+    if not found:
+        found = [span for span in places if _sets_scene(span.root)]
+    return most_specific(sorted(found, key=lambda s: s.start))
+
+
+def _sets_scene(token: Token) -> bool:
+    """True for the place of a sentence-opening locative phrase: "In X, ..."."""
+    preposition = token.head
+    while preposition.dep_ in ("pobj", "prep", "compound", "appos") and preposition.i > 0:
+        if preposition.dep_ == "prep" and preposition.lower_ in LOCATIVE_PREPOSITIONS:
+            break
+        preposition = preposition.head
+    if preposition.dep_ != "prep" or preposition.lower_ not in LOCATIVE_PREPOSITIONS:
+        return False
+    return preposition.i == preposition.sent.start and preposition.head.dep_ == "ROOT"
+
+
+def most_specific(places: list[Span]) -> list[Span]:
+    """The first place and those coordinated with it ("Palmyra and Quaryatayn"), passing over
+    a country when a smaller place is attached too ("in Minsk, Belarus")."""
+    smaller = [p for p in places if _kind(p) != COUNTRY]
+    if smaller:
+        places = smaller
+    if not places:
+        return []
+    first = places[0]
+    together = {t.i for t in first.root.conjuncts}
+    return [first, *(p for p in places[1:] if p.root.i in together)]
+
+
+def _kind(span: Span) -> str | None:
+    if span.has_extension("sitroom_place") and span._.sitroom_place:
+        return span._.sitroom_place.get("kind")
+    return None
+
+
+def _preposition_to(token: Token, anchors: set[int]) -> Token | None:
+    """Climb from a place word to the event: the first preposition on the way must be
+    locative ("in X", "north of X"); the climb may pass nouns and prepositions ("killed in the
+    shelling of X", "a policeman in X was shot") but not another verb. Return the locative
+    preposition when the climb reaches an anchor, else None."""
+    locative: Token | None = None
+    for _ in range(MAX_CLIMB):
+        head = token.head
+        if head.i == token.i:
+            return None
+        if token.dep_ == "pobj" and head.dep_ == "prep" and locative is None:
+            if head.lower_ in LOCATIVE_PREPOSITIONS or (
+                head.lower_ in ("of", "to") and head.head.lower_ in RELATIVE_HEADS
+            ):
+                locative = head
+            elif head.lower_ != "of":
+                return None  # "from X", "with X", "for X": not where it happened
+        if head.i in anchors:
+            return locative
+        if head.pos_ in ("VERB", "AUX"):
+            return None  # another clause: "refugees who fled to X"
+        token = head
+    return None
+
+
+def _is_object_of(token: Token, trigger: Token) -> bool:
+    """True when ``token`` is the trigger's object, or named in it ("the town of X"), or what
+    a noun trigger is aimed at ("the attack on X")."""
+    for _ in range(MAX_CLIMB):
+        if token.head.i == token.i:
+            return False
+        if token.dep_ in ("dobj", "nsubjpass") and token.head.i == trigger.i:
+            return True
+        if token.dep_ not in ("compound", "nmod", "appos", "conj", "pobj", "prep"):
+            return False
+        if token.dep_ == "prep" and token.lower_ in AIMED and token.head.i == trigger.i:
+            return trigger.pos_ in ("NOUN", "PROPN")
+        if token.dep_ == "prep" and token.lower_ != "of":
+            return False
+        token = token.head
+    return False
+
+
+def update_dates(doc: Doc) -> dict[int, tuple[str, str]]:
+    """Live-blog update number -> (value, precision) of the dated time in its marker."""
+    dated = [t for t in doc.spans.get(TIMES_KEY, []) if DATED.match(str(t._.sitroom_time_value))]
+    found: dict[int, tuple[str, str]] = {}
+    for segment in doc.spans.get(SEGMENTS_KEY, []):
+        if segment.label_ != UPDATE_MARKER:
+            continue
+        inside = [t for t in dated if segment.start <= t.start and t.end <= segment.end]
+        if inside:
+            value = str(inside[0]._.sitroom_time_value)
+            precision = inside[0]._.sitroom_time_precision or PRECISION_OF[len(value.split("-"))]
+            found[segment._.sitroom_update] = (value, str(precision))
+    return found
+
+
+def event_date(
+    doc: Doc,
+    sentence: Span,
+    trigger: Token,
+    updates: Mapping[int, tuple[str, str]] | None = None,
+) -> tuple[str | None, str | None]:
+    """(value, precision) of the nearest calendar time in the sentence, else of the live-blog
+    update the sentence belongs to (``updates`` from :func:`update_dates`), else the
+    publication day."""
+    best: tuple[int, str, str | None] | None = None
+    for time in doc.spans.get(TIMES_KEY, []):
+        if time.start < sentence.start or time.end > sentence.end:
+            continue
+        value = time._.sitroom_time_value
+        if not value:
+            continue
+        if not DATED.match(str(value)):
+            continue
+        distance = min(abs(time.start - trigger.i), abs(trigger.i - time.end))
+        if best is None or distance < best[0]:
+            best = (distance, str(value), time._.sitroom_time_precision)
+    if best is not None:
+        precision = best[2] or PRECISION_OF[len(best[1].split("-"))]
+        return best[1], str(precision)
+    if updates:
+        for segment in doc.spans.get(SEGMENTS_KEY, []):
+            if segment.start <= trigger.i < segment.end and segment._.sitroom_update in updates:
+                return updates[segment._.sitroom_update]
+    published = doc._.sitroom_published
+    if published:
+        return str(published)[:10], "day"
+    return None, None
