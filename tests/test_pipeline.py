@@ -132,3 +132,21 @@ def _previous_or_same(day: date, weekday: int) -> date:
     from datetime import timedelta
 
     return day - timedelta(days=(day.weekday() - weekday) % 7)
+
+
+def test_pipeline_saved_pipeline_loads_without_importing_sitroom(tmp_path) -> None:
+    """The spacy_factories / spacy_misc entry points let plain spacy.load() find our parts."""
+    import subprocess
+    import sys
+
+    load_nlp().to_disk(tmp_path / "saved")
+    # No "import sitroom" here: spaCy must find the factories and loaders by entry point.
+    code = "import sys, spacy; print(','.join(spacy.load(sys.argv[1]).pipe_names))"
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "saved")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert {SEGMENTER, *EXTRACTORS} <= set(done.stdout.strip().split(","))
