@@ -26,6 +26,18 @@ RECORDS = [
     PlaceRecord("Tarnitsa", 48.6, 20.6, "VD", "village", 900, 5, "01", set()),
     PlaceRecord("Silver River", 47.9, 21.0, "VD", "river", 0, 6, None, {"Silver"}),
     PlaceRecord("Georgetown", 10.1, -70.1, "XQ", "city", 200_000, 7, "02", set()),
+    # a state and its big city, whose main name adds "City"; a state named by a compass word
+    PlaceRecord("Ostria", 46.0, 25.0, "VD", "admin1", 9_000_000, 8, "03", set()),
+    PlaceRecord("Ostria City", 45.0, 27.0, "VD", "city", 2_000_000, 9, "03", {"Ostria"}),
+    PlaceRecord("Central", 47.0, 22.0, "VD", "admin1", 1_000_000, 10, "04", set()),
+    PlaceRecord("Dovra County", 48.8, 21.5, "VD", "admin2", 30_000, 11, "01", {"Dovra"}),
+    PlaceRecord("Dovra", 30.0, -60.0, "XQ", "town", 20_000, 12, "02", set()),
+    # two neighbouring towns whose namesakes are neighbours too, the bigger one in each pair
+    # in the other province: only one pair is consistent
+    PlaceRecord("Pelska", 49.0, 22.0, "VD", "town", 50_000, 13, "05", set()),
+    PlaceRecord("Pelska", 45.0, 28.0, "VD", "town", 40_000, 14, "06", set()),
+    PlaceRecord("Rudno", 49.05, 22.05, "VD", "town", 40_000, 15, "05", set()),
+    PlaceRecord("Rudno", 45.05, 28.05, "VD", "town", 50_000, 16, "06", set()),
 ]
 
 
@@ -119,6 +131,64 @@ def test_places_relative_location_gives_a_near_point(nlp: Language) -> None:
     assert zorivka["precision"] == "near"
     assert haversine_km(zorivka["lat"], zorivka["lon"], 48.4, 20.1) == pytest.approx(50, abs=1)
     assert zorivka["lat"] > 48.4  # north of the anchor
+
+
+def test_places_city_wins_over_its_state_unless_the_text_says_state(nlp: Language) -> None:
+    words = ["Rain", "fell", "on", "Ostria", "today"]
+    place = _places(_annotated(nlp, words, [(3, 4, "GPE")]))[0][1]
+    assert (place["geonameid"], place["precision"]) == (9, "exact")
+    words = ["Rain", "fell", "on", "Ostria", "state", "today"]
+    place = _places(_annotated(nlp, words, [(3, 5, "GPE")]))[0][1]
+    assert (place["geonameid"], place["precision"]) == (8, "admin1")
+
+
+def test_places_generic_words_around_a_name_are_read_as_its_kind(nlp: Language) -> None:
+    words = _words("Storms hit the Town of Tarnitsa and Dovra Co. overnight")
+    places = _places(_annotated(nlp, words, [(3, 6, "GPE"), (7, 9, "GPE")]))
+    assert [place["geonameid"] for _, place in places] == [5, 11]
+
+
+def test_places_namesakes_settle_on_one_consistent_province(nlp: Language) -> None:
+    words = _words("Clashes in Pelska and Rudno overnight")
+    places = _places(_annotated(nlp, words, [(2, 3, "GPE"), (4, 5, "GPE")]))
+    ids = {place["geonameid"] for _, place in places}
+    assert ids in ({13, 15}, {14, 16})
+
+
+def _corpus_nlp(gazetteer_path: Path) -> Language:
+    nlp = spacy.blank("en")
+    config = {"@misc": "sitroom.gazetteer.v1", "path": str(gazetteer_path)}
+    nlp.add_pipe(
+        "sitroom_places", config={"gazetteer": config, "adjectives": True, "embedded": True}
+    )
+    return nlp
+
+
+def test_places_embedded_finds_a_place_inside_an_organisation(gazetteer_path: Path) -> None:
+    nlp = _corpus_nlp(gazetteer_path)
+    words = _words("The Central Bank of Veldania cut rates")
+    doc = _annotated(nlp, words, [(0, 5, "ORG")])
+    assert [text for text, _ in _places(doc)] == ["Veldania"]  # "Central" is a common word
+
+
+def test_places_embedded_is_off_by_default(nlp: Language) -> None:
+    words = _words("The Central Bank of Veldania cut rates")
+    assert _places(_annotated(nlp, words, [(0, 5, "ORG")])) == []
+
+
+def test_places_adjectives_skip_plural_people_and_languages(gazetteer_path: Path) -> None:
+    nlp = _corpus_nlp(gazetteer_path)
+    words = _words("Egyptian officials said Egyptians speak English")
+    register_extensions()
+    doc = Doc(nlp.vocab, words=words)
+    doc[0].tag_, doc[3].tag_ = "JJ", "NNPS"
+    spans = [Span(doc, 0, 1, "NORP"), Span(doc, 3, 4, "NORP"), Span(doc, 5, 6, "LANGUAGE")]
+    for span in spans:
+        span._.sitroom_entity_name = span.text
+    doc.spans[ENTITIES_KEY] = spans
+    doc.ents = spans
+    doc = nlp.get_pipe("sitroom_places")(doc)
+    assert [text for text, _ in _places(doc)] == ["Egyptian"]
 
 
 def test_places_result_model_accepts_the_resolution(nlp: Language) -> None:

@@ -27,6 +27,13 @@ from ._extensions import ENTITIES_KEY, PLACES_KEY, register_extensions
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 CUE_LABELS = frozenset({"PERSON", "ORG", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT"})
 """Entity labels the model sometimes gives places; such a mention needs a context cue."""
+EMBEDDING_LABELS = frozenset({"ORG", "NORP", "FAC"})
+"""Names that may hold a place name of their own ("Air Canada", "anti-Russian")."""
+COMPASS_WORDS = frozenset(
+    {"central", "centre", "center", "north", "south", "east", "west", "northern", "southern"}
+    | {"eastern", "western", "northeast", "northwest", "southeast", "southwest", "coast"}
+)
+PLURAL_TAGS = frozenset({"NNS", "NNPS"})
 PRECISION_OF_KIND = {"country": "country", "admin1": "admin1", "admin2": "admin2"}
 NEAR_SLACK_KM = 50.0
 """A resolved place farther than 2 x distance + this from its anchor is re-placed near it."""
@@ -77,23 +84,53 @@ class PlaceResolver(Pipe):
                     found.append(span)
             elif self._cued_entity(doc, span) or self._major_place_name(span):
                 found.append(span)
-            elif self.adjectives and fold(span.text) in self.gazetteer.aliases:
+            elif self._adjective(span):
                 found.append(span)  # "Russian", "EU": adjectival and abbreviated toponyms
-            elif self.embedded and span.label_ == "ORG":
-                found.extend(self._leading_place(doc, span))
+            elif self.embedded and span.label_ in EMBEDDING_LABELS:
+                found.extend(self._inner_places(doc, span))
         for ent in doc.ents:  # dates, numbers...: not names, never places
             covered[ent.start : ent.end] = b"\x01" * len(ent)
         found.extend(self._cued_names(doc, covered))
         return sorted(found, key=lambda s: s.start)
 
-    def _leading_place(self, doc: Doc, span: Span) -> list[Span]:
-        """ "Air Zimbabwe", "the Washington Post": a well-known place opening an ORG name."""
-        start = span.start + (doc[span.start].lower_ == "the")
-        for end in range(min(span.end - 1, start + _MAX_NAME_TOKENS), start, -1):
-            key = fold(doc[start:end].text)
-            if any(c.main and _is_major(c) for c in self.gazetteer.lookup(key)):
-                return [Span(doc, start, end, label="GPE")]
-        return []
+    def _adjective(self, span: Span) -> bool:
+        """ "Russian", "EU" (with ``adjectives``); "Russians" names people and "English" a
+        language, not the place."""
+        if not self.adjectives or span.label_ == "LANGUAGE":
+            return False
+        if fold(span.text) not in self.gazetteer.aliases:
+            return False
+        return span.label_ != "NORP" or span[-1].tag_ not in PLURAL_TAGS
+
+    def _inner_places(self, doc: Doc, span: Span) -> list[Span]:
+        """ "Air Zimbabwe", "the Bank of Malta", "EU Aviation Strategy", "anti-Russian": a
+        well-known place (or, with ``adjectives``, its adjective) inside another name."""
+        places = []
+        i = span.start
+        while i < span.end:
+            for end in range(min(span.end, i + _MAX_NAME_TOKENS), i, -1):
+                part = doc[i:end]
+                if (i, end) != (span.start, span.end) and self._inner_name(span, part):
+                    places.append(Span(doc, i, end, label="GPE"))
+                    i = end
+                    break
+            else:
+                i += 1
+        return places
+
+    def _inner_name(self, span: Span, part: Span) -> bool:
+        if not part[0].text[:1].isupper() or part[0].lower_ == "the" or not part[-1].is_alpha:
+            return False
+        if span.label_ == "NORP" and not _hyphenated(part):
+            return False  # "Central American" is one word for a region
+        key = fold(part.text)
+        # "Central Bank", "Western Union": a first-level division named by a compass word
+        common = key in COMPASS_WORDS
+        for c in self.gazetteer.lookup(key):
+            if c.main and _is_major(c) and not (common and c.kind == "admin1"):
+                return True
+        alias = self.gazetteer.aliases.get(key) if self.adjectives else None
+        return alias is not None and alias.kind in ("country", "continent") and len(part) == 1
 
     def _plausible(self, doc: Doc, span: Span) -> bool:
         """A one-word GPE/LOC the gazetteer has never heard of ("Coincheck") is a place only
@@ -220,6 +257,12 @@ def _anchor(spans: list[Span], index: int, start: int, doc: Doc) -> Span | None:
                 if _is_resolved(span) and span._.sitroom_place.get("kind") in wanted:
                     return span
     return None
+
+
+def _hyphenated(part: Span) -> bool:
+    doc = part.doc
+    before = part.start > 0 and doc[part.start - 1].text == "-"
+    return before or (part.end < len(doc) and doc[part.end].text == "-")
 
 
 def _qualifies(doc: Doc, span: Span, following: Span) -> bool:
