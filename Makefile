@@ -1,6 +1,6 @@
 # Sitroom — set-up, demo and tests. Two commands do everything on a fresh Debian machine:
 #   make demo   create .venv, install, ingest the bundled samples into ./sitroom.db, print the report
-#   make test   install the dev extras (and what the tests need), run ruff and the whole suite
+#   make test   install the dev extras (and what the tests need), run ruff, mypy and the suite
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
@@ -39,6 +39,7 @@ demo: install
 lint: dev
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy src
 
 format: dev
 	$(BIN)/ruff format src tests benchmarks
