@@ -14,11 +14,16 @@ SEED = SHARED / "seed" / "000_e1e83100be014342.txt"
 SAMPLES = REPO / "samples"
 
 
+def in_ci() -> bool:
+    """True when the CI variable is set to anything but an empty, "0" or "false" value."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
 def require_path(path: Path) -> Path:
     """Return ``path``; skip the test if it is missing, but fail when running in CI."""
     if not path.exists():
         message = f"needs {path} (the public data beside the repository)"
-        if os.environ.get("CI"):
+        if in_ci():
             pytest.fail(f"{message}; it must be present in CI")
         pytest.skip(message)
     return path

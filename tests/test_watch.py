@@ -211,3 +211,48 @@ def test_watch_state_unreadable_file_is_an_error(tmp_path: Path) -> None:
     path.write_text("{not json", encoding="utf-8")
     with pytest.raises(FeedError, match="delete it to start over"):
         WatchState.load(path)
+
+
+def test_watch_retries_an_item_the_database_refused(tmp_path: Path) -> None:
+    """A failed write (a passing problem) leaves the item unseen, so the next poll stores it."""
+    from sitroom.errors import StoreError
+
+    site = Site(["/a/1"])
+    state_path = tmp_path / "state.json"
+    with Store.memory() as store:
+        real_add = store.add
+        calls = {"n": 0}
+
+        def flaky_add(*args, **kwargs):  # the first write fails, as a locked database would
+            calls["n"] += 1
+            if calls["n"] == 1:
+                raise StoreError("database is locked")
+            return real_add(*args, **kwargs)
+
+        store.add = flaky_add  # type: ignore[method-assign]
+        first: list[WatchEvent] = []
+        watch(
+            [FEED_URL],
+            store=store,
+            pipeline=EmptyAnalyser(),
+            interval=0,
+            max_polls=1,
+            client=site.client,
+            state_path=state_path,
+            on_event=first.append,
+        )
+        assert [e.kind for e in first if e.kind != EventKind.polled] == [EventKind.failed]
+        site.paths = ["/a/1", "/a/2"]  # a new feed version, so the feed is not a 304
+        second: list[WatchEvent] = []
+        watch(
+            [FEED_URL],
+            store=store,
+            pipeline=EmptyAnalyser(),
+            interval=0,
+            max_polls=1,
+            client=site.client,
+            state_path=state_path,
+            on_event=second.append,
+        )
+        stored = [e.origin for e in second if e.kind == EventKind.stored]
+        assert any(origin.endswith("/a/1") for origin in stored)

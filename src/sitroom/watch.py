@@ -61,6 +61,7 @@ class WatchEvent:
     origin: str
     message: str = ""
     document: model.Document | None = None
+    retry: bool = False  # a passing failure (the database): poll this item again next time
 
 
 @dataclass
@@ -176,9 +177,11 @@ class _Run:
             self.emit(WatchEvent(EventKind.note, url, url, note))
         self.emit(WatchEvent(EventKind.polled, url, url, f"{len(result.items)} new items"))
         for item in result.items:
-            self.emit(self.ingest(url, item))
-            # Marked even when it failed: a broken item is reported once, not every poll.
-            state.mark_seen(item.id)
+            event = self.ingest(url, item)
+            self.emit(event)
+            # A broken item is reported once, not every poll; a database error is retried.
+            if not event.retry:
+                state.mark_seen(item.id)
 
     def ingest(self, feed: str, item: FeedItem) -> WatchEvent:
         origin = item.link or item.id
@@ -198,7 +201,7 @@ class _Run:
         try:
             added = self.store.add(document, result, status="flagged" if flagged else "analysed")
         except StoreError as exc:
-            return WatchEvent(EventKind.failed, feed, origin, str(exc), document)
+            return WatchEvent(EventKind.failed, feed, origin, str(exc), document, retry=True)
         if not added:
             return WatchEvent(EventKind.duplicate, feed, origin, "already stored", document)
         kind = EventKind.flagged if flagged else EventKind.stored

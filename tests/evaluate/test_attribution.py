@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import zipfile
 from pathlib import Path
 
@@ -24,16 +23,9 @@ from sitroom.evaluate.attribution import (
     score_gendergap,
     score_polnear,
 )
+from tests.conftest import require_path
 
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "datasets" / "attribution"
-
-
-def require(path: Path) -> Path:
-    if not path.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"needs {path} in CI")
-        pytest.skip(f"needs {path}")
-    return path
 
 
 def write_xlsx(path: Path, rows: list[list[str]]) -> None:
@@ -138,7 +130,7 @@ def test_evaluate_attribution_on_gendergap_sample() -> None:
     from sitroom.evaluate.attribution import predict_statements
     from sitroom.pipeline import load_nlp
 
-    _, documents = load_attribution_data(require(DATA / "gendergap"), "dev")
+    _, documents = load_attribution_data(require_path(DATA / "gendergap"), "dev")
     sample = documents[:4]
     predicted = predict_statements(load_nlp(), [d.text for d in sample])
     scores = score_gendergap(sample, predicted)
@@ -149,6 +141,6 @@ def test_evaluate_attribution_on_gendergap_sample() -> None:
 def test_evaluate_attribution_needs_a_statement_component(tmp_path: Path) -> None:
     import spacy
 
-    folder = require(DATA / "polnear")
+    folder = require_path(DATA / "polnear")
     with pytest.raises(EvaluationDataError, match="sitroom_statements"):
         evaluate_attribution(folder, spacy.blank("en"), split="dev")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import zipfile
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from sitroom.evaluate import evaluate_event_location, evaluate_events
 from sitroom.evaluate._plover import read_event_locations, read_plover
 from sitroom.evaluate.events import plover_type
 from sitroom.pipeline import load_nlp
+from tests.conftest import require_path
 
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "datasets" / "events"
 PLOVER = DATA / "PLOVER_GSR_CAMEO.txt"
@@ -29,14 +29,6 @@ MIN_LOCATION_PRECISION = 0.6
 @pytest.fixture(scope="session")
 def nlp() -> Language:
     return load_nlp()
-
-
-def _require(path: Path) -> Path:
-    if not path.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{path} is missing; CI needs ../shared beside the repository")
-        pytest.skip(f"{path} is missing")
-    return path
 
 
 def _plover_file(tmp_path: Path, records: list[dict]) -> Path:
@@ -133,12 +125,12 @@ def test_evaluate_event_location_token_scores(tmp_path: Path, nlp: Language) -> 
 
 
 def test_evaluate_events_on_plover_test_half(nlp: Language) -> None:
-    scores = evaluate_events(_require(PLOVER), nlp, split="test")
+    scores = evaluate_events(require_path(PLOVER), nlp, split="test")
     assert scores["records"] > 150
     assert scores["type_accuracy"] >= MIN_TYPE_ACCURACY
 
 
 def test_evaluate_event_location_on_gold_test_half(nlp: Language) -> None:
-    scores = evaluate_event_location(_require(LOCATIONS), nlp, split="test", limit=120)
+    scores = evaluate_event_location(require_path(LOCATIONS), nlp, split="test", limit=120)
     assert scores["sentences"] == 120
     assert scores["precision"] >= MIN_LOCATION_PRECISION

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from importlib.resources import files
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from sitroom.extract._extensions import (
     register_extensions,
 )
 from sitroom.pipeline import Pipeline, load_nlp
+from tests.conftest import require_path
 
 PUBLISHED = "2022-02-25"  # a Friday
 SEED = Path(__file__).resolve().parents[2] / ".." / "shared" / "seed" / "000_e1e83100be014342.txt"
@@ -32,9 +32,7 @@ def nlp() -> Language:
 
 
 def _missing(path: Path) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"{path} is missing; CI needs ../shared beside the repository")
-    pytest.skip(f"{path} is missing")
+    require_path(path)
 
 
 def _events(nlp: Language, text: str, published: str | None = PUBLISHED) -> list[dict]:

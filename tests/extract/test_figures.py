@@ -352,8 +352,7 @@ def test_figures_seed_article(nlp: Language, seed_text: str) -> None:
 
 def test_figures_seed_claimants(pipeline: Any, seed_text: str) -> None:
     """With the full pipeline, the seed's claimed figures name their sources."""
-    if "sitroom_statements" not in pipeline.nlp.pipe_names:
-        pytest.skip("the statements component is not in the pipeline")
+    assert "sitroom_statements" in pipeline.nlp.pipe_names
     result = pipeline.analyse(Document(text=seed_text, published="2022-02-25"))
     claims = {(f.value, f.claimed_by) for f in result.figures if f.claimed_by}
     assert {(137.0, "Ukraine"), (70.0, "Russia"), (11.0, "Russia")} <= claims

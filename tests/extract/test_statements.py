@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from importlib.resources import files
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from sitroom.extract._quotes import find_quotes
 from sitroom.extract._statement_words import load_statement_words
 from sitroom.extract.statements import statement_at
 from sitroom.pipeline import Pipeline, load_nlp
+from tests.conftest import require_path
 
 SEED = Path(__file__).resolve().parents[2] / ".." / "shared" / "seed" / "000_e1e83100be014342.txt"
 LEXICONS = [
@@ -46,14 +46,6 @@ def statements(nlp: Language, text: str) -> list[Span]:
 
 def info(span: Span) -> dict:
     return span._.sitroom_statement
-
-
-def require(path: Path) -> Path:
-    if not path.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"needs {path} in CI")
-        pytest.skip(f"needs {path}")
-    return path
 
 
 # --- lexicons ----------------------------------------------------------------------------------
@@ -278,7 +270,7 @@ SEED_QUOTES = [
 def seed_result(nlp: Language):
     from sitroom.ingest import IngestOptions, document_from_text
 
-    text = require(SEED).read_text(encoding="utf-8")
+    text = require_path(SEED).read_text(encoding="utf-8")
     document = document_from_text(
         text, origin="seed", options=IngestOptions(published="2022-02-25")
     )

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gzip
 import ipaddress
-import os
 import shutil
 import socket
 import ssl
@@ -28,6 +27,7 @@ from sitroom.errors import FetchError, IngestError, UnreadableInput, UnsafeURL
 from sitroom.ingest import iter_documents
 from sitroom.ingest._netguard import check_url, unsafe_reason
 from sitroom.ingest.url import document_from_url, fetch_url
+from tests.conftest import in_ci
 from tests.ingest._server import LocalServer, Route, start_server
 
 PUBLIC = "http://93.184.216.34"  # a public address literal: no DNS; MockTransport never connects
@@ -336,7 +336,7 @@ def tls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, 
     """An HTTPS server on 127.0.0.1 with a self-signed certificate for the name "localhost"."""
     openssl = shutil.which("openssl")
     if openssl is None:
-        if os.environ.get("CI"):
+        if in_ci():
             pytest.fail("openssl is needed to make a test certificate")
         pytest.skip("openssl not found: cannot make a test certificate")
     folder = tmp_path_factory.mktemp("tls")

@@ -12,6 +12,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..ingest import DEFAULT_MAX_CHARS
 from ..model import DocumentInfo, Entity, Event, Figure, Place, Statement
 
 _ROWS = ConfigDict(extra="ignore", use_enum_values=True)
@@ -131,7 +132,9 @@ class DocumentIn(BaseModel):
     """A document to ingest: ``text`` (analysed now) or ``url`` (not supported yet)."""
 
     model_config = ConfigDict(extra="forbid")
-    text: str | None = Field(default=None, description="the article text")
+    text: str | None = Field(
+        default=None, max_length=DEFAULT_MAX_CHARS, description="the article text"
+    )
     url: str | None = Field(default=None, description="fetch and ingest this page (returns 501)")
     title: str | None = None
     source: str | None = Field(default=None, description="the outlet, e.g. 'Harbour Wire'")

@@ -9,8 +9,10 @@ memory, so opening is instant and resident memory stays small) and answers
 from __future__ import annotations
 
 import csv
+import os
 import sqlite3
 import time
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import metadata, resources
@@ -117,8 +119,9 @@ def build_gazetteer(
     started = time.perf_counter()
     target = path or default_path()
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(".partial")
-    partial.unlink(missing_ok=True)
+    # A name of its own: two processes building at once (Dask workers on a fresh machine) must
+    # not write into, or rename, each other's unfinished file.
+    partial = target.with_name(f"{target.name}.{os.getpid()}.{uuid.uuid4().hex}.partial")
     connection = sqlite3.connect(partial)
     try:
         connection.executescript(_SCHEMA)
