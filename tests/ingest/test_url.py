@@ -338,7 +338,7 @@ def tls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, 
     if openssl is None:
         if in_ci():
             pytest.fail("openssl is needed to make a test certificate")
-        pytest.skip("openssl not found: cannot make a test certificate")
+        pytest.skip("openssl not found: cannot make a test certificate")  # outside CI only
     folder = tmp_path_factory.mktemp("tls")
     cert, key = folder / "cert.pem", folder / "key.pem"
     subprocess.run(

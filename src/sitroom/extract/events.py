@@ -31,10 +31,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from spacy.language import Language
-from spacy.pipeline import Pipe
 from spacy.tokens import Doc, Span, Token
 
 from ..model import EventType, Stance
+from ._base import SpanFinder
 from ._event_place import attached_places, candidate_places, event_date, update_dates
 from ._event_roles import (
     clause_head,
@@ -51,7 +51,6 @@ from ._extensions import (
     EVENTS_KEY,
     SEGMENTS_KEY,
     STATEMENTS_KEY,
-    register_extensions,
 )
 
 DEFAULT_NAME = "sitroom_events"
@@ -89,7 +88,7 @@ def make_events(nlp: Language, name: str, spans_key: str, lexicon: EventLexicon)
     return EventFinder(nlp, name, spans_key=spans_key, lexicon=lexicon)
 
 
-class EventFinder(Pipe):
+class EventFinder(SpanFinder):
     """Find PLOVER events with actor, target, place, date, claimant and stance.
 
     DOCS: the module docstring of ``sitroom.extract.events``.
@@ -103,18 +102,8 @@ class EventFinder(Pipe):
         spans_key: str = EVENTS_KEY,
         lexicon: EventLexicon | None = None,
     ) -> None:
-        register_extensions()
-        self.name = name
-        self.spans_key = spans_key
+        super().__init__(name, spans_key)
         self.lexicon = lexicon if lexicon is not None else load_event_words()
-
-    def __call__(self, doc: Doc) -> Doc:
-        error_handler = self.get_error_handler()
-        try:
-            doc.spans[self.spans_key] = list(self.find(doc))
-        except Exception as exc:
-            error_handler(self.name, self, [doc], exc)
-        return doc
 
     def find(self, doc: Doc) -> Iterator[Span]:
         """Yield one span per event trigger, its ``sitroom_event`` dict filled in."""

@@ -30,11 +30,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from spacy.language import Language
-from spacy.pipeline import Pipe
 from spacy.tokens import Doc, Span, Token
 
 from ..model import Metric, Qualifier
-from ._extensions import FIGURES_KEY, TIMES_KEY, register_extensions
+from ._base import SpanFinder
+from ._extensions import FIGURES_KEY, TIMES_KEY
 from ._figure_context import claimant, clause, date_of
 from ._figure_words import FigureLexicon, MetricWord, load_figure_words
 from ._number_phrases import NumberPhrase, number_phrases, phrase_root
@@ -72,7 +72,7 @@ def make_figures(
     return FigureExtractor(nlp, name, spans_key=spans_key, lexicon=lexicon)
 
 
-class FigureExtractor(Pipe):
+class FigureExtractor(SpanFinder):
     """Find counts bound to a metric, with qualifier, unit, who, date and claimant.
 
     DOCS: the module docstring of ``sitroom.extract.figures``.
@@ -86,18 +86,8 @@ class FigureExtractor(Pipe):
         spans_key: str = FIGURES_KEY,
         lexicon: FigureLexicon | None = None,
     ) -> None:
-        register_extensions()
-        self.name = name
-        self.spans_key = spans_key
+        super().__init__(name, spans_key)
         self.lexicon = lexicon if lexicon is not None else load_figure_words()
-
-    def __call__(self, doc: Doc) -> Doc:
-        error_handler = self.get_error_handler()
-        try:
-            doc.spans[self.spans_key] = list(self.find(doc))
-        except Exception as exc:
-            error_handler(self.name, self, [doc], exc)
-        return doc
 
     def find(self, doc: Doc) -> Iterator[Span]:
         """Yield one span per figure, its ``sitroom_figure`` dict filled in."""
