@@ -13,13 +13,19 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 from . import model
 from .errors import AnalysisError, IngestError, StoreError
 from .ingest import IngestOptions, iter_documents
 from .pipeline import Pipeline, is_analysable
 from .store import Store
+
+
+class Analyser(Protocol):
+    """What storing one document needs of a pipeline (:class:`~sitroom.pipeline.Pipeline` fits)."""
+
+    def analyse(self, document: model.Document) -> model.DocumentResult: ...
 
 
 class Status(StrEnum):
@@ -39,6 +45,7 @@ class Outcome:
     message: str = ""
     result: model.DocumentResult | None = None
     document: model.Document | None = None
+    retry: bool = False  # a passing failure (the database): trying again later may work
 
 
 @dataclass
@@ -134,8 +141,26 @@ def finish_outcome(
     try:
         added = store.add(document, result, status="flagged" if flagged else "analysed")
     except StoreError as exc:
-        return Outcome(document.origin, Status.failed, str(exc))
+        return Outcome(document.origin, Status.failed, str(exc), document=document, retry=True)
     if not added:
-        return Outcome(document.origin, Status.duplicate, "already stored")
+        return Outcome(document.origin, Status.duplicate, "already stored", document=document)
     status = Status.flagged if flagged else Status.stored
     return Outcome(document.origin, status, message, result, document)
+
+
+def analyse_and_store(document: model.Document, analyser: Analyser, store: Store) -> Outcome:
+    """Analyse one document and store it, unless the same content is already stored.
+
+    The one-at-a-time path (feeds, the API); batches use :func:`run_batch`.
+    """
+    if store.has(document.content_hash):
+        return Outcome(document.origin, Status.duplicate, "already stored", document=document)
+    result: model.DocumentResult | AnalysisError
+    if not is_analysable(document):  # never handed to an English analyser: kept, flagged
+        result = model.DocumentResult(document=document.info())
+    else:
+        try:
+            result = analyser.analyse(document)
+        except AnalysisError as exc:
+            result = exc
+    return finish_outcome(document, result, store)

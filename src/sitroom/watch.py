@@ -21,24 +21,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Protocol
 
 import httpx
 
 from sitroom import model
-from sitroom.errors import AnalysisError, FeedError, IngestError, StoreError
+from sitroom.batch import Analyser, analyse_and_store
+from sitroom.errors import FeedError, IngestError
 from sitroom.ingest import IngestOptions
 from sitroom.ingest.feeds import DEFAULT_INTERVAL, FeedItem, FeedState, item_document, poll_feed
-from sitroom.pipeline import is_analysable
 from sitroom.store import Store
 
 STATE_VERSION = 1
-
-
-class Analyser(Protocol):
-    """What the loop needs of a pipeline (:class:`sitroom.pipeline.Pipeline` fits)."""
-
-    def analyse(self, document: model.Document) -> model.DocumentResult: ...
 
 
 class EventKind(StrEnum):
@@ -191,18 +184,12 @@ class _Run:
             )
         except IngestError as exc:
             return WatchEvent(EventKind.failed, feed, origin, exc.reason)
-        if self.store.has(document.content_hash):
-            return WatchEvent(EventKind.duplicate, feed, origin, "already stored", document)
-        try:
-            result = self.pipeline.analyse(document)
-        except AnalysisError as exc:
-            return WatchEvent(EventKind.failed, feed, origin, exc.reason, document)
-        flagged = not is_analysable(document)
-        try:
-            added = self.store.add(document, result, status="flagged" if flagged else "analysed")
-        except StoreError as exc:
-            return WatchEvent(EventKind.failed, feed, origin, str(exc), document, retry=True)
-        if not added:
-            return WatchEvent(EventKind.duplicate, feed, origin, "already stored", document)
-        kind = EventKind.flagged if flagged else EventKind.stored
-        return WatchEvent(kind, feed, origin, "; ".join(document.warnings), document)
+        outcome = analyse_and_store(document, self.pipeline, self.store)
+        return WatchEvent(
+            EventKind(outcome.status.value),
+            feed,
+            origin,
+            outcome.message,
+            document,
+            retry=outcome.retry,
+        )

@@ -10,6 +10,8 @@ from fastapi import APIRouter, Depends, Path, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.exceptions import HTTPException
 
+from ..batch import Status, analyse_and_store
+from ..errors import StoreError
 from ..ingest import IngestOptions, document_from_text
 from ..model import Document, DocumentResult
 from ..store import InvalidArgument
@@ -142,18 +144,18 @@ def post_document(body: DocumentIn, request: Request, response: Response, store:
     except ValueError as exc:
         raise InvalidArgument(f"published={body.published!r}: {exc}") from None
     document = document_from_text(body.text, origin="POST /documents", options=options)
-    if store.has(document.content_hash):
+    outcome = analyse_and_store(document, request.app.state.pipeline, store)
+    if outcome.status is Status.failed:
+        # A database failure maps to 503 (retry later); anything else is a server-side bug.
+        raise StoreError(outcome.message) if outcome.retry else RuntimeError(outcome.message)
+    if outcome.status is Status.duplicate:
         response.status_code = 200
-        return IngestResult(document_id=document.id, status="duplicate", message="already stored")
-    from ..pipeline import is_analysable
-
-    flagged = not is_analysable(document)
-    result = None if flagged else request.app.state.pipeline.analyse(document)
-    added = store.add(document, result, status="flagged" if flagged else "analysed")
-    if not added:
-        response.status_code = 200
-        return IngestResult(document_id=document.id, status="duplicate", message="already stored")
+        return IngestResult(document_id=document.id, status="duplicate", message=outcome.message)
+    result = outcome.result
     counts = {k: len(getattr(result, k)) for k in _COUNTED} if result else {}
-    message = f"language detected as {document.language!r}; kept, not analysed" if flagged else ""
-    status: Literal["stored", "flagged"] = "flagged" if flagged else "stored"
-    return IngestResult(document_id=document.id, status=status, message=message, counts=counts)
+    status: Literal["stored", "flagged"] = (
+        "flagged" if outcome.status is Status.flagged else "stored"
+    )
+    return IngestResult(
+        document_id=document.id, status=status, message=outcome.message, counts=counts
+    )

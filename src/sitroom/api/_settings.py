@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
 
-from ..model import Document, DocumentResult
+from ..batch import Analyser
 
 DEFAULT_HOST = "127.0.0.1"
 """Reads are open, so the server listens on the loopback interface unless told otherwise."""
@@ -26,12 +25,6 @@ DEFAULT_CSP = (
     "frame-ancestors 'none'"
 )
 """No inline script, nothing from another origin (the dashboard works offline)."""
-
-
-class Analyser(Protocol):
-    """What ``POST /documents`` needs from a pipeline: ``sitroom.pipeline.Pipeline`` fits."""
-
-    def analyse(self, document: Document) -> DocumentResult: ...
 
 
 def _default_pipeline() -> Analyser:

@@ -1,0 +1,53 @@
+"""batch.analyse_and_store: the one-document path shared by feeds and the API."""
+
+from __future__ import annotations
+
+from sitroom import model
+from sitroom.batch import Status, analyse_and_store
+from sitroom.errors import AnalysisError, StoreError
+from sitroom.ingest import document_from_text
+from sitroom.store import Store
+
+ENGLISH = "Aid convoys reached the northern district on Monday, officials said."
+RUSSIAN = "Гуманитарные конвои прибыли в северный район в понедельник, сообщили чиновники."
+
+
+class Counting:
+    def __init__(self, fail: bool = False) -> None:
+        self.calls, self.fail = 0, fail
+
+    def analyse(self, document: model.Document) -> model.DocumentResult:
+        self.calls += 1
+        if self.fail:
+            raise AnalysisError(document.origin, "boom")
+        return model.DocumentResult(document=document.info())
+
+
+def test_batch_analyse_and_store_stores_once_then_duplicate() -> None:
+    analyser = Counting()
+    with Store.memory() as store:
+        first = analyse_and_store(document_from_text(ENGLISH), analyser, store)
+        second = analyse_and_store(document_from_text(ENGLISH), analyser, store)
+    assert (first.status, second.status) == (Status.stored, Status.duplicate)
+    assert analyser.calls == 1
+
+
+def test_batch_analyse_and_store_flags_non_english_without_analysing() -> None:
+    analyser = Counting()
+    with Store.memory() as store:
+        outcome = analyse_and_store(document_from_text(RUSSIAN), analyser, store)
+        assert store.documents(status="flagged")
+    assert outcome.status is Status.flagged and analyser.calls == 0
+
+
+def test_batch_analyse_and_store_failures_say_whether_to_retry() -> None:
+    with Store.memory() as store:
+        analysis = analyse_and_store(document_from_text(ENGLISH), Counting(fail=True), store)
+
+        def refuse(*_args: object, **_kwargs: object) -> bool:
+            raise StoreError("database is locked")
+
+        store.add = refuse  # type: ignore[method-assign]
+        write = analyse_and_store(document_from_text(ENGLISH), Counting(), store)
+    assert (analysis.status, analysis.retry) == (Status.failed, False)
+    assert (write.status, write.retry) == (Status.failed, True)
