@@ -230,29 +230,24 @@ def test_watch_retries_an_item_the_database_refused(tmp_path: Path) -> None:
             return real_add(*args, **kwargs)
 
         store.add = flaky_add  # type: ignore[method-assign]
-        first: list[WatchEvent] = []
-        watch(
-            [FEED_URL],
-            store=store,
-            pipeline=EmptyAnalyser(),
-            interval=0,
-            max_polls=1,
-            client=site.client,
-            state_path=state_path,
-            on_event=first.append,
-        )
+
+        def poll_once(store: Store) -> list[WatchEvent]:
+            events: list[WatchEvent] = []
+            watch(
+                [FEED_URL],
+                store=store,
+                pipeline=EmptyAnalyser(),
+                interval=0,
+                max_polls=1,
+                client=site.client,
+                state_path=state_path,
+                on_event=events.append,
+            )
+            return events
+
+        first = poll_once(store)
         assert [e.kind for e in first if e.kind != EventKind.polled] == [EventKind.failed]
         site.paths = ["/a/1", "/a/2"]  # a new feed version, so the feed is not a 304
-        second: list[WatchEvent] = []
-        watch(
-            [FEED_URL],
-            store=store,
-            pipeline=EmptyAnalyser(),
-            interval=0,
-            max_polls=1,
-            client=site.client,
-            state_path=state_path,
-            on_event=second.append,
-        )
+        second = poll_once(store)
         stored = [e.origin for e in second if e.kind == EventKind.stored]
         assert any(origin.endswith("/a/1") for origin in stored)

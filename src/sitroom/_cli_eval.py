@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -18,7 +19,22 @@ from ._cli_base import (
     gazetteer_app,
     stderr,
 )
-from .pipeline import DEFAULT_MODEL
+from .evaluate.attribution import evaluate_attribution
+from .evaluate.events import evaluate_event_location, evaluate_events
+from .evaluate.figures import evaluate_figures
+from .evaluate.geoparsing import evaluate_geoparsing
+from .evaluate.time import evaluate_time
+from .pipeline import DEFAULT_MODEL, load_nlp
+
+Scorer = Callable[..., dict[str, float | int]]
+
+
+def _score(scorer: Scorer, data: Path, model: str, as_json: bool, **options: Any) -> None:
+    """Load the full pipeline, run ``scorer`` on ``data`` and print its metrics."""
+    with _errors_to_exit():
+        metrics = scorer(data, load_nlp(model), **options)
+    _print_metrics(metrics, as_json)
+
 
 # --- evaluation ----------------------------------------------------------------------------
 
@@ -39,12 +55,7 @@ def eval_time(
 
         sitroom eval time --data ../shared/datasets/time/te3-platinum --json
     """
-    from .evaluate.time import evaluate_time
-    from .pipeline import load_nlp
-
-    with _errors_to_exit():
-        metrics = evaluate_time(data, load_nlp(model), split=split)
-    _print_metrics(metrics, as_json)
+    _score(evaluate_time, data, model, as_json, split=split)
 
 
 @eval_app.command("attribution")
@@ -63,12 +74,7 @@ def eval_attribution(
 
         sitroom eval attribution --data ../shared/datasets/attribution/polnear --split dev --json
     """
-    from .evaluate.attribution import evaluate_attribution
-    from .pipeline import load_nlp
-
-    with _errors_to_exit():
-        metrics = evaluate_attribution(data, load_nlp(model), split=split)
-    _print_metrics(metrics, as_json)
+    _score(evaluate_attribution, data, model, as_json, split=split)
 
 
 @eval_app.command("figures")
@@ -86,12 +92,7 @@ def eval_figures(
 
         sitroom eval figures --data tests/data/figures_gold.jsonl --split test --json
     """
-    from .evaluate.figures import evaluate_figures
-    from .pipeline import load_nlp
-
-    with _errors_to_exit():
-        metrics = evaluate_figures(data, load_nlp(model), split=split)
-    _print_metrics(metrics, as_json)
+    _score(evaluate_figures, data, model, as_json, split=split)
 
 
 @eval_app.command("events")
@@ -109,12 +110,7 @@ def eval_events(
 
         sitroom eval events --data ../shared/datasets/events/PLOVER_GSR_CAMEO.txt --json
     """
-    from .evaluate.events import evaluate_events
-    from .pipeline import load_nlp
-
-    with _errors_to_exit():
-        metrics = evaluate_events(data, load_nlp(model), split=split or "test")
-    _print_metrics(metrics, as_json)
+    _score(evaluate_events, data, model, as_json, split=split or "test")
 
 
 @eval_app.command("event-location")
@@ -135,12 +131,7 @@ def eval_event_location(
         cd ../shared/datasets/events
         sitroom eval event-location --data event_location_labeled_text.jsonl.zip --json
     """
-    from .evaluate.events import evaluate_event_location
-    from .pipeline import load_nlp
-
-    with _errors_to_exit():
-        metrics = evaluate_event_location(data, load_nlp(model), limit=limit, split=split or "test")
-    _print_metrics(metrics, as_json)
+    _score(evaluate_event_location, data, model, as_json, limit=limit, split=split or "test")
 
 
 @eval_app.command("geoparsing")
@@ -164,12 +155,7 @@ def eval_geoparsing(
 
         sitroom eval geoparsing --data ../shared/datasets/geoparsing/GWN.xml --gold-spans --json
     """
-    from .evaluate.geoparsing import evaluate_geoparsing
-    from .pipeline import load_nlp
-
-    with _errors_to_exit():
-        metrics = evaluate_geoparsing(data, load_nlp(model), gold_spans=gold_spans, part=part)
-    _print_metrics(metrics, as_json)
+    _score(evaluate_geoparsing, data, model, as_json, gold_spans=gold_spans, part=part)
 
 
 @gazetteer_app.command("build")
