@@ -7,16 +7,19 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DB     ?= sitroom.db
 
-.PHONY: demo test install dev lint format bench bench-peer clean help
+.PHONY: demo test test-deps install dev lint format bench bench-peer fuzz clean help
 
 help:
 	@echo "make demo   - install and run Sitroom on the bundled samples (./$(DB))"
 	@echo "make test   - install dev extras, run ruff and the test suite"
 	@echo "make bench  - throughput benchmark against the bare spaCy pass"
 	@echo "make bench-peer - statements vs textacy's direct_quotations (installs textacy in .peer/)"
+	@echo "make fuzz   - coverage-guided fuzzing (atheris), FUZZ_SECONDS per target (default 600)"
 	@echo "make lint / make format / make clean"
 
 $(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else \
+		"Sitroom needs Python 3.11 or newer; run make PYTHON=/path/to/python3.11")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
@@ -25,7 +28,7 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 	@touch $@
 
 $(VENV)/.dev-installed: $(VENV)/.installed
-	$(BIN)/pip install --quiet -e '.[dev,scale]'
+	$(BIN)/pip install --quiet -e '.[dev,scale,postgres]'
 	@touch $@
 
 install: $(VENV)/.installed
@@ -45,7 +48,11 @@ format: dev
 	$(BIN)/ruff format src tests benchmarks
 	$(BIN)/ruff check --fix src tests benchmarks
 
-test: dev lint
+# Debian's chromium (browser tests) and postgresql (storage/API tests on both backends).
+test-deps:
+	scripts/test-deps.sh
+
+test: dev lint test-deps
 	$(BIN)/python -m pytest -q
 
 bench: install
@@ -64,6 +71,18 @@ $(PEER)/.installed:
 bench-peer: install $(PEER)/.installed
 	$(BIN)/python benchmarks/attribution_peer.py --data ../shared/datasets/attribution/gendergap \
 		--split all --peer-path $(PEER) --json
+
+FUZZ_SECONDS ?= 600
+FUZZ_TARGETS ?= $(notdir $(basename $(wildcard fuzz/fuzz_*.py)))
+
+$(VENV)/.fuzz-installed: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[fuzz]'
+	@touch $@
+
+fuzz: $(VENV)/.fuzz-installed
+	@for target in $(FUZZ_TARGETS); do \
+		$(BIN)/python fuzz/run.py $$target --seconds $(FUZZ_SECONDS) || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) $(PEER) .pytest_cache .ruff_cache .mypy_cache build dist src/*.egg-info
