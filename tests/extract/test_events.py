@@ -103,7 +103,7 @@ def test_events_passive_by_agent_and_mode(nlp: Language) -> None:
 
 def test_events_coordinated_actors(nlp: Language) -> None:
     events = _events(nlp, "Canada and Japan imposed sanctions on the regime.")
-    sanction = _one(events, "imposed")
+    sanction = _one(events, "sanctions")
     assert sanction["type"] == "SANCTION"
     assert set(sanction["actor"].split("; ")) == {"Canada", "Japan"}
     assert sanction["target"] == "regime"  # the target of the sanctions, not "sanctions"
@@ -266,7 +266,7 @@ def test_events_seed_seizure_missiles_sanctions_targets(seed_events: list[model.
     assert seized.place is not None and seized.claimed_by == "Ukraine"
     missiles = _seed(seed_events, "raining", "missiles")
     assert missiles.type == "ASSAULT" and missiles.place is not None
-    sanctions = _seed(seed_events, "impose", "Russian elites")
+    sanctions = _seed(seed_events, "sanctions", "Russian elites")
     assert sanctions.type == "SANCTION" and sanctions.actor == "United States"
     targets = _seed(seed_events, "destroyed", "70")
     assert (targets.type, targets.claimed_by, targets.date) == ("ASSAULT", "Russia", "2022-02-24")

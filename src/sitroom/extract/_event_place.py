@@ -34,8 +34,16 @@ PLACE_NOUNS = frozenset(
     | {"province", "region", "streets", "suburb", "town", "valley", "village"}
 )
 RELATIVE_HEADS = DIRECTION_WORDS | PLACE_NOUNS
+# The nearest-place fallback: how far a place may sit from the trigger in the parse, and what
+# on the way rules it out (an origin, a destination, a companion, an actor).
+MAX_PATH = 6
+OTHER_PREPOSITIONS = frozenset({"by", "for", "from", "into", "to", "toward", "towards", "with"})
+NAME_DEPS = frozenset({"compound", "amod", "nmod", "poss"})
+NOUN_CLAUSE_DEPS = frozenset({"relcl", "acl", "xcomp"})
+SUBJECT_DEPS = frozenset({"nsubj", "agent", "csubj"})
 MAX_CLIMB = 10
-COUNTRY = "country"
+# Coarser kinds rank higher; a place of any other kind (a town, an unresolved name) ranks 0.
+KIND_RANK = {"admin2": 1, "admin1": 2, "region": 3, "country": 4, "continent": 5}
 UPDATE_MARKER = "update_marker"
 AIMED = frozenset({"on", "against"})
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -86,7 +94,51 @@ def attached_places(
         found = [span for span in places if _preposition_to(span.root, linked) is not None]
     if not found:
         found = [span for span in places if _sets_scene(span.root)]
+    if not found:
+        found = _nearest(trigger, places)
     return most_specific(sorted(found, key=lambda s: s.start))
+
+
+def _nearest(trigger: Token, places: list[Span]) -> list[Span]:
+    """The place nearest the trigger in the parse (at most ``MAX_PATH`` arcs), when it is not
+    part of the actor's name ("U.S. forces"), not joined by a non-locative preposition ("from
+    X", "to X") and not in a clause of its own: "killed dozens who tried to break the siege of
+    the city of X", "shot near his house in X"."""
+    best: tuple[int, Span] | None = None
+    for span in places:
+        path = _path(span.root, trigger)
+        if path is None or len(path) > MAX_PATH or not _free(span.root, path, trigger):
+            continue
+        if best is None or len(path) < best[0]:
+            best = (len(path), span)
+    return [best[1]] if best is not None else []
+
+
+def _path(token: Token, trigger: Token) -> list[Token] | None:
+    """The tokens from ``token`` up to the lowest common ancestor with ``trigger`` (the
+    ancestor excluded), or None when ``token`` sits above the trigger."""
+    above = {t.i for t in trigger.ancestors} | {trigger.i}
+    path: list[Token] = []
+    while token.i not in above:
+        path.append(token)
+        if token.head.i == token.i:
+            return None
+        token = token.head
+    return path if path else None
+
+
+def _free(place: Token, path: list[Token], trigger: Token) -> bool:
+    """True when nothing on the way up says the place is not where the event happened."""
+    if place.dep_ in NAME_DEPS or place.pos_ == "ADJ":
+        return False  # "U.S. missiles", "a Slovak hut": a modifier names an origin
+    for token in path:
+        if token.dep_ == "prep" and token.lower_ in OTHER_PREPOSITIONS:
+            return False
+        if token.dep_ in SUBJECT_DEPS or (token.dep_ == "nsubjpass" and token.head.i != trigger.i):
+            return False  # the actor's phrase, or another clause: "police in X said"
+        if token.pos_ in ("VERB", "AUX") and token.dep_ not in NOUN_CLAUSE_DEPS:
+            return False  # another event's clause: "..., and would not fight in X"
+    return True
 
 
 def _sets_scene(token: Token) -> bool:
@@ -103,12 +155,12 @@ def _sets_scene(token: Token) -> bool:
 
 def most_specific(places: list[Span]) -> list[Span]:
     """The first place and those coordinated with it ("Palmyra and Quaryatayn"), passing over
-    a country when a smaller place is attached too ("in Minsk, Belarus")."""
-    smaller = [p for p in places if _kind(p) != COUNTRY]
-    if smaller:
-        places = smaller
+    a larger place when a smaller one is attached too ("in Minsk, Belarus", "in X, a city in
+    the province of Y")."""
     if not places:
         return []
+    finest = min(KIND_RANK.get(str(_kind(p)), 0) for p in places)
+    places = [p for p in places if KIND_RANK.get(str(_kind(p)), 0) == finest]
     first = places[0]
     together = {t.i for t in first.root.conjuncts}
     return [first, *(p for p in places[1:] if p.root.i in together)]

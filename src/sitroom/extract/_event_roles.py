@@ -18,6 +18,7 @@ from ._extensions import ENTITIES_KEY
 SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
 OBJECT_DEPS = frozenset({"dobj"})
 TARGET_PREPOSITIONS = frozenset({"against", "on", "upon", "with", "into", "at"})
+AIMED_PREPOSITIONS = frozenset({"against", "on", "upon"})
 NOMINAL_TARGET_PREPOSITIONS = frozenset({"against", "on", "of", "upon", "with", "over"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 FUTURE_AUX = frozenset({"will", "would", "shall", "'ll", "could", "might", "may"})
@@ -49,6 +50,8 @@ INTENT_HEADS = frozenset(
         "willing",
     }
 )
+# Words whose infinitive complement did not or will not happen: "refused to withdraw".
+REFUSAL_HEADS = frozenset({"decline", "fail", "refuse", "reject"})
 CONDITION_MARKS = frozenset({"if", "unless"})
 NEGATIVE_SUBJECTS = frozenset({"nobody", "none", "no one", "neither"})
 NOT_PARTICIPANT_ENTS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY"})
@@ -105,6 +108,8 @@ def verbal_roles(trigger: Token, *, recipient: bool = False) -> tuple[Token | No
     elif actor.lower_ in RELATIVE_PRONOUNS and trigger.dep_ == "relcl":
         actor = trigger.head
     actor = _counted(actor) if actor is not None else None  # "members of X": X
+    if receiver is None and recipient and target is not None:
+        receiver = _prepositional(target, frozenset({"to"}))  # "granted asylum to X"
     if receiver is not None:
         return actor, receiver
     if target is None:
@@ -117,6 +122,19 @@ def _receiver(trigger: Token) -> Token | None:
     if dative is not None and dative.pos_ == "ADP":
         return _child(dative, frozenset({"pobj"}))
     return dative or _prepositional(trigger, frozenset({"to"}))
+
+
+def owner(token: Token, names: Mapping[int, str]) -> Token:
+    """Whose a common-noun participant is: "the positions of X", "the deputy chief of X" name
+    X as the party acted on; an entity or a proper noun stays itself."""
+    if token.i in names or token.pos_ != "NOUN":
+        return token
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            inner = _child(child, frozenset({"pobj"}))
+            if inner is not None and (inner.i in names or inner.pos_ == "PROPN"):
+                return inner
+    return token
 
 
 def _reported_subject(trigger: Token) -> Token | None:
@@ -135,7 +153,9 @@ def _counted(token: Token) -> Token:
     return token
 
 
-def nominal_roles(trigger: Token, cues: Collection[int] = ()) -> tuple[Token | None, Token | None]:
+def nominal_roles(
+    trigger: Token, cues: Collection[int] = (), *, recipient: bool = False
+) -> tuple[Token | None, Token | None]:
     """(actor, target) of a noun: "Moscow's offensive", "attack by X on Y", "launched an
     attack" (the light verb's subject). ``cues`` are the token indices of reporting verbs,
     which never lend their subject."""
@@ -153,7 +173,11 @@ def nominal_roles(trigger: Token, cues: Collection[int] = ()) -> tuple[Token | N
             (c for c in trigger.children if c.dep_ in ("amod", "compound") and c.ent_type_),
             None,
         )
-    return actor, nominal_target(trigger)
+    target = nominal_target(trigger, recipient=recipient)
+    verb = _carrier(trigger, cues)
+    if target is None and verb is not None and trigger.dep_ == "dobj":
+        target = _prepositional(verb, AIMED_PREPOSITIONS)  # "carried out strikes on X"
+    return actor, target
 
 
 def _carrier(noun: Token, cues: Collection[int]) -> Token | None:
@@ -172,8 +196,8 @@ def _carrier(noun: Token, cues: Collection[int]) -> Token | None:
 
 
 def modality(trigger: Token) -> str | None:
-    """ "negated", "future" (will, plans, readiness, conditions), "obligation" ("X must
-    withdraw": a demand on X) or None for a plain fact."""
+    """ "negated" (also "refused to", "failed to"), "future" (will, plans, readiness,
+    conditions), "obligation" ("X must withdraw": a demand on X) or None for a plain fact."""
     clause = clause_head(trigger)
     words = [trigger, clause] if clause is not trigger else [trigger]
     for word in words:
@@ -182,16 +206,24 @@ def modality(trigger: Token) -> str | None:
         subject = _child(word, SUBJECT_DEPS | {"nsubjpass"})
         if subject is not None and subject.lower_ in NEGATIVE_SUBJECTS:
             return "negated"
+    future = False
     for word in _up_clauses(clause):
-        if any(c.dep_ == "aux" and c.lower_ in FUTURE_AUX for c in word.children):
-            return "future"
+        if word.dep_ == "xcomp" and word.head.lemma_.lower() in REFUSAL_HEADS:
+            return "negated"
+        # "must be ready to mediate" is a demand first: an obligation wins over a plan
         if any(c.dep_ == "aux" and c.lower_ in OBLIGATION_AUX for c in word.children):
             return "obligation"
-        if any(c.dep_ == "mark" and c.lower_ in CONDITION_MARKS for c in word.children):
-            return "future"
-        if word.dep_ == "xcomp" and word.head.lemma_.lower() in INTENT_HEADS:
-            return "future"
-    return None
+        future = future or _is_future(word)
+    return "future" if future else None
+
+
+def _is_future(word: Token) -> bool:
+    """True for a clause with "will", a condition ("if"), or the infinitive of a plan."""
+    if any(c.dep_ == "aux" and c.lower_ in FUTURE_AUX for c in word.children):
+        return True
+    if any(c.dep_ == "mark" and c.lower_ in CONDITION_MARKS for c in word.children):
+        return True
+    return word.dep_ == "xcomp" and word.head.lemma_.lower() in INTENT_HEADS
 
 
 def clause_head(trigger: Token) -> Token:
@@ -212,7 +244,7 @@ def _up_clauses(token: Token) -> Iterator[Token]:
     seen = 0
     while seen < 4:
         yield token
-        if token.dep_ not in ("xcomp", "conj", "advcl") or token.head.i == token.i:
+        if token.dep_ not in ("xcomp", "conj", "advcl", "acomp") or token.head.i == token.i:
             return
         token = token.head
         seen += 1
@@ -245,9 +277,23 @@ def _borrowed_subject(verb: Token) -> Token | None:
     return None
 
 
-def nominal_target(token: Token) -> Token | None:
-    """The target a noun names with "on", "against", "of" ("sanctions on X")."""
-    return _prepositional(token, NOMINAL_TARGET_PREPOSITIONS)
+def nominal_target(token: Token, *, recipient: bool = False) -> Token | None:
+    """The target a noun names with "on", "against", "of" ("sanctions on X"); with
+    ``recipient``, also with "to" ("military aid to X")."""
+    found = _prepositional(token, NOMINAL_TARGET_PREPOSITIONS)
+    if found is None and recipient:
+        found = _prepositional(token, frozenset({"to"}))
+    return found
+
+
+def asked_of(trigger: Token) -> Token | None:
+    """Whom a demand is made of: "demanded support from X" (on the verb or its object)."""
+    obj = _child(trigger, OBJECT_DEPS)
+    for word in (trigger, obj) if obj is not None else (trigger,):
+        found = _prepositional(word, frozenset({"from"}))
+        if found is not None:
+            return found
+    return None
 
 
 def _prepositional(token: Token, prepositions: frozenset[str]) -> Token | None:

@@ -4,25 +4,33 @@ The ``sitroom_events`` component runs after ``sitroom_places`` and ``sitroom_sta
 trigger is a verb ("attacked", "called for") or a noun ("the attack on X", "a full-scale
 invasion", "sanctions on Y") listed in ``data/event_triggers.tsv`` with its PLOVER type and
 mode. A noun trigger that is the object of a verb trigger belongs to the verb's event ("called
-for sanctions" is one DEMAND), so each event has one trigger.
+for sanctions" is one DEMAND), so each event has one trigger. Light verbs ("imposed",
+"launched", "carried out") are no triggers: their noun is the event and lends it the verb's
+subject. ``_event_senses`` refines the table: a verb typed by its object ("evacuated
+civilians" AID, "evacuated the base" RETREAT), a verb that ends an event ("lifted the curfew"
+CONCEDE), a harm caused by a hazard ("killed in the floods": no event). A promise with an
+event complement ("vowed to attack") yields the promised event, marked future; a protest in
+words ("protested that ...") is DISAPPROVE. Rules: ``docs/events.md``.
 
 Each event is a span in ``doc.spans[EVENTS_KEY]`` over its trigger, with
 ``span._.sitroom_event``: a dict with ``type``, ``mode``, ``actor``, ``target`` (names from the
 parse, canonical entity names where an entity covers them; "the army said it was fighting"
-gives the speaker as actor), ``places`` (``[start, end]`` of the place spans attached by a
-locative preposition), ``date``/``date_precision`` (the sentence's nearest calendar time, else
-the date in its live-blog update's marker, else the publication day), ``claimed_by``/``stance``
-(speaker and stance of the statement whose content holds the trigger), ``modality``,
-``asserted`` and ``sentence`` (its character bounds). Headings yield no events: a headline
-names an event its paragraph reports.
+gives the speaker as actor; without a named target, the event's place, as PLOVER codes it),
+``places`` (``[start, end]`` of the place spans attached by a locative preposition, else the
+place nearest the trigger in the parse), ``date``/``date_precision`` (the sentence's nearest
+calendar time, else the date in its live-blog update's marker, else the publication day),
+``claimed_by``/``stance`` (speaker and stance of the statement whose content holds the
+trigger), ``modality``, ``asserted`` and ``sentence`` (its character bounds). Headings yield
+no events: a headline names an event its paragraph reports.
 
-Conventions: a negated event ("would not fight", "nobody intends to occupy") or one inside a
-denial ("denied there had been any strikes") has stance ``deny``; a future, planned or
-conditional one ("will meet", "ready to talk if") has stance ``announce``; one that is
-required of someone ("X must withdraw") has stance ``urge``. None of them is ``asserted``:
-only asserted events may be counted as having happened. ``modality`` says which ("negated",
-"future", "obligation"). A statement's own stance is kept otherwise, so ``announce`` from a
-cue ("announced it had launched") is still asserted: read ``asserted``, not the stance alone.
+Conventions: a negated or refused event ("would not fight", "refused to withdraw", "failed to
+reach an agreement") or one inside a denial ("denied there had been any strikes") has stance
+``deny``; a future, planned or conditional one ("will meet", "ready to talk if") has stance
+``announce``; one that is required of someone ("X must withdraw") has stance ``urge``. None
+of them is ``asserted``: only asserted events may be counted as having happened.
+``modality`` says which ("negated", "future", "obligation"). A statement's own stance is
+kept otherwise, so ``announce`` from a cue ("announced it had launched") is still asserted:
+read ``asserted``, not the stance alone.
 """
 
 from __future__ import annotations
@@ -35,23 +43,23 @@ from spacy.tokens import Doc, Span, Token
 
 from ..model import EventType, Stance
 from ._base import SpanFinder
+from ._event_claims import claims, cue_tokens
 from ._event_place import attached_places, candidate_places, event_date, update_dates
 from ._event_roles import (
+    asked_of,
     clause_head,
     entity_names,
     modality,
     nominal_roles,
     nominal_target,
+    owner,
     participants,
     sentence_of,
     verbal_roles,
 )
+from ._event_senses import context_sense, is_natural_harm, reversal_of, sense_of
 from ._event_words import EventLexicon, Trigger, load_event_words
-from ._extensions import (
-    EVENTS_KEY,
-    SEGMENTS_KEY,
-    STATEMENTS_KEY,
-)
+from ._extensions import EVENTS_KEY, SEGMENTS_KEY, TIMES_KEY
 
 DEFAULT_NAME = "sitroom_events"
 SPAN_LABEL = "EVENT"
@@ -60,6 +68,7 @@ NOUN_MODIFIER_DEPS = frozenset({"compound", "amod"})
 # A trigger word modifying a noun ("combat experience", "advancing forces") is no event.
 MODIFIER_DEPS = frozenset({"compound", "amod", "nmod"})
 TRIGGER_POS = frozenset({"VERB", "NOUN", "PROPN"})
+TIME_ENTS = frozenset({"DATE", "TIME"})
 HEADING_LABEL = "heading"
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 # Relations by which a noun trigger belongs to a verb trigger's event ("called for sanctions").
@@ -73,6 +82,8 @@ MODALITY_STANCE = {
     "future": Stance.announce.value,
     "obligation": Stance.urge.value,
 }
+# Verbs of promising whose infinitive complement names the promised event.
+INTENT_VERBS = frozenset({"offer", "pledge", "promise", "propose", "vow"})
 # Generic nouns a trigger may modify and still name the event: "a mediation effort".
 EVENT_FRAMES = frozenset({"campaign", "effort", "mission", "operation", "process"})
 
@@ -107,46 +118,88 @@ class EventFinder(SpanFinder):
 
     def find(self, doc: Doc) -> Iterator[Span]:
         """Yield one span per event trigger, its ``sitroom_event`` dict filled in."""
-        triggers = dict(self.triggers(doc))
+        places = candidate_places(doc)
+        triggers, ended = self._resolved(doc, _place_tokens(places))
         if not triggers:
             return
+        names = entity_names(doc)
         context = _Context(
-            names=entity_names(doc),
-            places=candidate_places(doc),
+            names=names,
+            places=places,
             triggers=triggers,
             updates=update_dates(doc),
-            cues=_cue_tokens(doc),
-            claims=_claims(doc),
+            cues=cue_tokens(doc),
+            claims=claims(doc, names),
         )
-        headings = _heading_tokens(doc)
+        skipped = ended | _heading_tokens(doc) | _intents(doc, triggers)
         for i, (trigger, verbal) in triggers.items():
             token = doc[i]
-            if i in headings or (not verbal and _absorbed(token, triggers)):
+            if i in skipped or (not verbal and _absorbed(token, triggers)):
+                continue
+            if self._natural_harm(token, verbal, context):
                 continue
             yield self._event(doc, token, trigger, verbal, context)
 
-    def triggers(self, doc: Doc) -> Iterator[tuple[int, tuple[Trigger, bool]]]:
+    def _resolved(
+        self, doc: Doc, places: frozenset[int]
+    ) -> tuple[dict[int, tuple[Trigger, bool]], set[int]]:
+        """The triggers in text order, with verbs that end a noun's event ("lifted the
+        curfew") retyped by :func:`reversal_of`, and the indices of the nouns they end."""
+        triggers = dict(self.triggers(doc, places))
+        nominal = {i: row for i, (row, verbal) in triggers.items() if not verbal}
+        ended: set[int] = set()
+        for token in doc:
+            if token.pos_ != "VERB" or not self.lexicon.reversal_verbs:
+                continue
+            found = reversal_of(token, self.lexicon, nominal)
+            if found is not None:
+                triggers[token.i] = (found[0], True)
+                ended.add(found[1])
+        return dict(sorted(triggers.items())), ended
+
+    def triggers(
+        self, doc: Doc, places: frozenset[int] = frozenset()
+    ) -> Iterator[tuple[int, tuple[Trigger, bool]]]:
         """(token index, (row, is_verbal)) for every trigger word, in text order."""
+        times = {i for span in doc.spans.get(TIMES_KEY, []) for i in range(span.start, span.end)}
         for token in doc:
             modifier = token.dep_ in MODIFIER_DEPS and token.head.lemma_ not in EVENT_FRAMES
-            if token.pos_ in TRIGGER_POS and not modifier:
-                found = self.trigger_at(token)
+            # "on March 3" is a date, not a march
+            timed = token.i in times or token.ent_type_ in TIME_ENTS
+            if token.pos_ in TRIGGER_POS and not modifier and not timed:
+                found = self.trigger_at(token, places)
                 if found is not None:
                     yield token.i, found
 
-    def trigger_at(self, token: Token) -> tuple[Trigger, bool] | None:
-        """The trigger row of one token (verb or noun) and whether it is verbal, or None."""
+    def trigger_at(
+        self, token: Token, places: frozenset[int] = frozenset()
+    ) -> tuple[Trigger, bool] | None:
+        """The trigger row of one token (verb or noun) and whether it is verbal, or None.
+        ``places`` (token indices of place spans) tells a place object from others."""
         if not self.lexicon.may_trigger(token.lemma_.lower(), token.lower_):
             return None
+        verbal = self.lexicon.verbal
         if token.pos_ in ("NOUN", "PROPN"):
             found = self._lookup(self.lexicon.nominal, _nominal_keys(token))
             if found is None or (found.subject_only and token.dep_ not in SUBJECT_DEPS):
                 return None
-            return found, False
-        found = self._lookup(self.lexicon.verbal, _verbal_keys(token))
+            return context_sense(token, found, self.lexicon), False
+        # the first key found wins, a phrase ("open fire") before the bare verb ("open")
+        key = next((k for k in _verbal_keys(token) if k in self.lexicon.senses or k in verbal), "")
+        if key in self.lexicon.senses:
+            sense = sense_of(token, key, self.lexicon, places)
+            return (sense, True) if sense is not None else None
+        found = verbal.get(key)
         if found is None or (found.intransitive and any(c.dep_ == "dobj" for c in token.children)):
             return None
         return found, True
+
+    def _natural_harm(self, token: Token, verbal: bool, context: _Context) -> bool:
+        """True for a death or damage caused by a hazard, not by anyone (no PLOVER event)."""
+        if token.lemma_.lower() not in self.lexicon.harms:
+            return False
+        actor = verbal_roles(token)[0] if verbal else nominal_roles(token, context.cues)[0]
+        return is_natural_harm(token, actor, self.lexicon)
 
     def _lookup(self, table: Mapping[str, Trigger], keys: Iterator[str]) -> Trigger | None:
         for key in keys:
@@ -158,11 +211,16 @@ class EventFinder(SpanFinder):
     def _event(
         self, doc: Doc, token: Token, trigger: Trigger, verbal: bool, context: _Context
     ) -> Span:
+        if trigger.type is EventType.PROTEST and verbal and _reports(token, context.cues):
+            # "X protested that ...": a protest in words, which PLOVER codes DISAPPROVE
+            trigger = Trigger(EventType.DISAPPROVE, None)
         actor_name, target = self._roles(token, trigger, verbal, context)
         clause = clause_head(token)
         sentence = sentence_of(token)
         physical = trigger.type in PHYSICAL_TYPES
         attached = attached_places(token, clause, context.places, object_is_place=physical)
+        if target is None and attached:
+            target = attached[0].text  # PLOVER: an event in X without a named target is aimed at X
         date, precision = event_date(doc, sentence, token, context.updates)
         claimed_by, stance = context.claims.get(token.i, (None, None))
         mood = modality(token)
@@ -191,15 +249,23 @@ class EventFinder(SpanFinder):
         self, token: Token, trigger: Trigger, verbal: bool, context: _Context
     ) -> tuple[str | None, str | None]:
         """Actor and target names; a bare pronoun actor comes back lower-cased as itself."""
+        recipient = trigger.type in RECIPIENT_TYPES
         if verbal:
-            actor, target = verbal_roles(token, recipient=trigger.type in RECIPIENT_TYPES)
-            if target is not None and _quantified(target).i in context.triggers:
-                target = nominal_target(_quantified(target)) or target  # "imposed sanctions on X"
+            actor, target = verbal_roles(token, recipient=recipient)
+            event = target if target is None or target.i in context.triggers else None
+            event = event or (_quantified(target) if target is not None else None)
+            if event is not None and event.i in context.triggers:
+                # an event is no participant: "imposed sanctions on X" aims at X
+                target = nominal_target(event, recipient=recipient)
+            if target is None and trigger.type is EventType.DEMAND:
+                target = asked_of(token)  # "demanded autonomy from the authorities"
         else:
-            actor, target = nominal_roles(token, context.cues)
+            actor, target = nominal_roles(token, context.cues, recipient=recipient)
         actor_name = participants(actor, context.names)
         if actor_name is None and actor is not None and actor.lower_ in SPEAKER_PRONOUNS:
             actor_name = actor.lower_
+        if target is not None:
+            target = owner(target, context.names)
         return actor_name, participants(target, context.names)
 
 
@@ -215,27 +281,36 @@ class _Context:
     claims: dict[int, tuple[str | None, str | None]]
 
 
-def _cue_tokens(doc: Doc) -> frozenset[int]:
-    """Token indices of the statements' reporting verbs ("said", "called", "accused")."""
-    cues: set[int] = set()
-    for span in doc.spans.get(STATEMENTS_KEY, []):
-        info = span._.sitroom_statement or {}
-        start, end = info.get("cue_start"), info.get("cue_end")
-        if start is None or end is None:
-            continue
-        cue = doc.char_span(start, end, alignment_mode="expand")
-        if cue is not None:
-            cues.update(range(cue.start, cue.end))
-    return frozenset(cues)
-
-
 def event_places(finder: EventFinder, token: Token) -> list[Span]:
     """The places attached to the event whose trigger is ``token`` (any verb: the scorer's
     entry point, where the gold marks verbs that need not be in the trigger table)."""
-    found = finder.trigger_at(token)
-    physical = found is not None and found[0].type in PHYSICAL_TYPES
     places = candidate_places(token.doc)
+    found = finder.trigger_at(token, _place_tokens(places))
+    physical = found is not None and found[0].type in PHYSICAL_TYPES
     return attached_places(token, clause_head(token), places, object_is_place=physical)
+
+
+def _reports(verb: Token, cues: frozenset[int]) -> bool:
+    """True for a verb that introduces reported content ("protested that ...")."""
+    return verb.i in cues or any(c.dep_ == "ccomp" for c in verb.children)
+
+
+def _place_tokens(places: list[Span]) -> frozenset[int]:
+    return frozenset(i for span in places for i in range(span.start, span.end))
+
+
+def _intents(doc: Doc, triggers: dict[int, tuple[Trigger, bool]]) -> set[int]:
+    """Promise-like verbs ("offered to withdraw", "vowed to retaliate") whose complement is an
+    event: the complement, marked future, is the event (PLOVER types the promised act)."""
+    found: set[int] = set()
+    for i, (_row, verbal) in triggers.items():
+        token = doc[i]
+        if not verbal or token.lemma_.lower() not in INTENT_VERBS:
+            continue
+        complements = {c.i for c in token.children if c.dep_ == "xcomp"}
+        if any(j in complements or clause_head(doc[j]).i in complements for j in triggers):
+            found.add(i)
+    return found
 
 
 def _absorbed(token: Token, triggers: dict[int, tuple[Trigger, bool]]) -> bool:
@@ -270,23 +345,13 @@ def _quantified(token: Token) -> Token:
     return token
 
 
-def _claims(doc: Doc) -> dict[int, tuple[str | None, str | None]]:
-    """Token index -> (speaker, stance) of the innermost statement whose content holds it."""
-    claims: dict[int, tuple[str | None, str | None]] = {}
-    spans = sorted(doc.spans.get(STATEMENTS_KEY, []), key=len, reverse=True)
-    for span in spans:  # longest first, so an inner statement overwrites its outer one
-        info = span._.sitroom_statement or {}
-        claim = (info.get("speaker"), info.get("stance"))
-        for i in range(span.start, span.end):
-            claims[i] = claim
-    return claims
-
-
 def _verbal_keys(token: Token) -> Iterator[str]:
     lemma = token.lemma_.lower()
     for child in token.children:
         if child.dep_ in PHRASE_DEPS:
             yield f"{lemma} {child.lower_}"
+        elif child.dep_ == "dobj":  # "opened fire", "set fire", "stopped work"
+            yield f"{lemma} {child.lemma_.lower()}"
     yield lemma
 
 
