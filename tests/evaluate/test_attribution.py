@@ -74,6 +74,18 @@ def test_read_gendergap_table_offsets_and_paragraph_dots(tmp_path: Path) -> None
     assert gold.reference == "Ana Ruiz" and gold.cue == ()
 
 
+def test_read_gendergap_text_that_is_only_an_id_has_no_gold(tmp_path: Path) -> None:
+    quote = {"speaker": "", "verb": "", "quote": "x", "speaker_index": "", "verb_index": ""}
+    quote |= {"quote_index": "(30,40)", "reference": "Ana Ruiz"}
+    rows = [["_id", "articleBodyText", "quotations"]]
+    rows += [["x1", "5c332342795bd2799e61e1ab", json.dumps([quote])]]
+    rows += [["x2", "Ana Ruiz spoke: we are ready.", "[]"]]
+    write_xlsx(tmp_path / GENDERGAP_TABLE, rows)
+    documents = read_gendergap(tmp_path)
+    assert [d.id for d in documents] == ["x1", "x2"]  # kept: the dev/test split is by position
+    assert documents[0].attributions == []
+
+
 def test_read_polnear_brat_roles_and_fragments(tmp_path: Path) -> None:
     for folder in ("text", "attributions"):
         (tmp_path / "dev" / folder).mkdir(parents=True)
@@ -109,6 +121,17 @@ def test_score_gendergap_coverage_is_of_the_gold_span() -> None:
     extra = PredictedStatement((50, 60), None, None, "Bo Li")
     scores = score_gendergap([gold], [[wrong, extra]])
     assert scores["quote_precision_08"] == 0.5 and scores["speaker_accuracy"] == 0.0
+
+
+def test_score_gendergap_leaves_out_thought_and_perception() -> None:
+    gold = GoldDocument("d", "x" * 100, [GoldAttribution(((10, 20),), reference="Ana Ruiz")])
+    said = PredictedStatement((10, 20), None, None, "Ana Ruiz", "assert", "speech")
+    believed = PredictedStatement((40, 50), None, None, "Ana Ruiz", "claim", "thought")
+    saw = PredictedStatement((60, 70), None, None, "Ana Ruiz", "perceive", None)
+    scores = score_gendergap([gold], [[said, believed, saw]])
+    assert scores["quote_precision_03"] == 1.0 and scores["predicted_quotes"] == 1
+    polnear = GoldDocument("d", "x" * 100, [GoldAttribution(((40, 50),))])
+    assert score_polnear([polnear], [[said, believed]])["content_recall"] == 1.0
 
 
 def test_score_polnear_pairs_one_to_one_and_exact() -> None:

@@ -11,7 +11,8 @@ from spacy.tokens import Doc, Span
 
 from sitroom.extract._extensions import STATEMENTS_KEY
 from sitroom.extract._quotes import find_quotes
-from sitroom.extract._statement_words import load_statement_words
+from sitroom.extract._statement_nouns import load_noun_cues
+from sitroom.extract._statement_words import MODES, load_statement_words
 from sitroom.extract.statements import statement_at
 from sitroom.pipeline import Pipeline, load_nlp
 from tests.conftest import require_path
@@ -24,6 +25,10 @@ LEXICONS = [
     "outlets.txt",
     "speaker_documents.txt",
     "first_names.tsv",
+    "teaser_labels.txt",
+    "speaker_places.tsv",
+    "noun_cues.tsv",
+    "light_verbs.txt",
 ]
 STANCES = {"assert", "claim", "accuse", "deny", "confirm", "urge", "warn", "praise"}
 STANCES |= {"announce", "perceive"}
@@ -67,6 +72,23 @@ def test_lexicon_stances_are_the_closed_vocabulary() -> None:
     assert words.stance("call", []) == "assert"
 
 
+def test_lexicon_noun_cues_use_the_closed_vocabularies() -> None:
+    cues = load_noun_cues()
+    assert {stance for stance, _ in cues.nouns.values()} <= STANCES
+    assert {mode for _, mode in cues.nouns.values()} <= MODES
+    assert "make" in cues.light_verbs
+
+
+def test_lexicon_modes_are_speech_thought_or_perception() -> None:
+    words = load_statement_words()
+    assert set(words.modes.values()) == MODES
+    assert set(words.modes) == set(words.verbs)
+    assert words.mode("say", []) == "speech"
+    assert words.mode("believe", []) == "thought"
+    assert words.mode("see", []) == "perception"
+    assert words.mode("unknown-verb", []) == "speech"
+
+
 # --- quotes ------------------------------------------------------------------------------------
 
 
@@ -81,6 +103,13 @@ def test_quotes_unbalanced_mark_stops_at_paragraph_end() -> None:
     paragraphs = [(0, 28), (29, len(text))]
     found = [text[q.start : q.end] for q in find_quotes(text, paragraphs)]
     assert found == ['"this never closes.', '"is quoted"']
+
+
+def test_quotes_closing_mark_without_opening_runs_from_paragraph_start() -> None:
+    text = '"The first part is here.\nand the rest follows," said Roe. Then "a new one" came.'
+    paragraphs = [(0, 24), (25, len(text))]
+    found = [text[q.start : q.end] for q in find_quotes(text, paragraphs)]
+    assert found == ['"The first part is here.', 'and the rest follows,"', '"a new one"']
 
 
 def test_quotes_possessive_apostrophe_is_not_a_quote() -> None:
@@ -231,6 +260,116 @@ def test_statement_speaker_label_opens_a_paragraph(nlp: Language) -> None:
     assert [info(s)["speaker"] for s in found] == ["Ruth Adeyemi"]
     assert found[0].text == "The budget will pass before the end of the month"
     assert info(found[0])["cue"] == ":"
+
+
+def test_statement_pronoun_skips_subject_of_relative_clause(nlp: Language) -> None:
+    text = (
+        "Tomas Varga founded the co-op with his brother, Emil, who ran it for a decade.\n"
+        "He said the co-op had kept the town alive through the winter."
+    )
+    assert [info(s)["speaker"] for s in statements(nlp, text)] == ["Tomas Varga"]
+
+
+def test_statement_age_description_is_the_person_in_focus(nlp: Language) -> None:
+    text = (
+        "Rita Okafor signed for the club on Tuesday.\n"
+        "The 27-year-old said the move was the best decision of her career."
+    )
+    found = statements(nlp, text)
+    assert [info(s)["speaker"] for s in found] == ["Rita Okafor"]
+    assert info(found[0])["speaker_type"] == "person"
+
+
+def test_statement_anonymous_role_is_not_the_person_in_focus(nlp: Language) -> None:
+    text = (
+        "Rita Okafor signed for the club on Tuesday.\n"
+        "The official said the contract runs for three seasons."
+    )
+    assert [info(s)["speaker"] for s in statements(nlp, text)] == ["the official"]
+
+
+def test_statement_content_keeps_a_coordinated_clause(nlp: Language) -> None:
+    text = "The minister said the talks had stalled, but a deal was still possible."
+    found = statements(nlp, text)
+    assert [s.text for s in found] == ["the talks had stalled, but a deal was still possible"]
+
+
+def test_statement_words_before_a_quotation_join_it(nlp: Language) -> None:
+    text = 'The harvest was "the worst in living memory," the farmers union said.'
+    found = statements(nlp, text)
+    assert [s.text for s in found] == ['The harvest was "the worst in living memory,"']
+    assert info(found[0])["kind"] == "mixed"
+
+
+@pytest.mark.parametrize(
+    "text,content,stance",
+    [
+        ("The governor believes that the dam will hold.", "that the dam will hold", "claim"),
+        ("The senator wants to cut the defence budget.", "to cut the defence budget", "urge"),
+    ],
+)
+def test_statement_belief_and_intention_are_thought(
+    nlp: Language, text: str, content: str, stance: str
+) -> None:
+    found = statements(nlp, text)
+    assert [s.text for s in found] == [content]
+    assert info(found[0])["mode"] == "thought"
+    assert info(found[0])["stance"] == stance
+
+
+def test_statement_the_city_is_the_city_named_before(nlp: Language) -> None:
+    text = (
+        "Heavy rain flooded the streets of Lisbon on Monday.\n"
+        "The city said schools would stay closed on Tuesday."
+    )
+    found = statements(nlp, text)
+    assert [(info(s)["speaker"], info(s)["speaker_type"]) for s in found] == [("Lisbon", "country")]
+
+
+def test_statement_quotation_before_a_plain_clause_is_its_subjects(nlp: Language) -> None:
+    text = (
+        "Nora Lindqvist performed in Oslo on Friday.\n"
+        '"Keep your hands where I can see them," Lindqvist sings to the crowd before leaving.'
+    )
+    found = statements(nlp, text)
+    assert [info(s)["speaker"] for s in found] == ["Nora Lindqvist"]
+    assert info(found[0])["cue"] == "sings"
+
+
+@pytest.mark.parametrize(
+    "text,speaker,content",
+    [
+        ("Officials doubted Omar Haddad's claim that the dam was safe.", "Omar Haddad",
+         "that the dam was safe"),
+        ("The rebels made a promise to free the hostages.", "the rebels", "to free the hostages"),
+        ("Fishermen ignored a warning by the coast guard that the storm would worsen.",
+         "the coast guard",
+         "that the storm would worsen"),
+    ],
+)  # fmt: skip
+def test_statement_noun_cue_with_its_claimant(
+    nlp: Language, text: str, speaker: str, content: str
+) -> None:
+    found = statements(nlp, text)
+    assert [(info(s)["speaker"], s.text) for s in found] == [(speaker, content)]
+
+
+def test_statement_noun_cue_without_claimant_or_in_relative_clause(nlp: Language) -> None:
+    assert statements(nlp, "The claim that he made was false.") == []
+    assert statements(nlp, "The claim that the dam was safe was false.") == []
+
+
+def test_statement_in_a_link_to_another_story_is_dropped(nlp: Language) -> None:
+    text = (
+        "RELATED: Mayor says the bridge will reopen in May\n"
+        "The mayor said the bridge would reopen in June."
+    )
+    found = statements(nlp, text)
+    assert [s.text for s in found] == ["the bridge would reopen in June"]
+
+
+def test_statement_topic_verb_reports_nothing(nlp: Language) -> None:
+    assert statements(nlp, "The council discussed the budget on Monday.") == []
 
 
 def test_statement_at_finds_enclosing_statement(nlp: Language) -> None:

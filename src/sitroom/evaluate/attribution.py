@@ -1,6 +1,7 @@
 """Score statements against GenderGapTracker and PolNeAR attribution gold data.
 
-GenderGapTracker (its ``evaluate_quotes`` method, re-implemented): a gold quote matches the
+GenderGapTracker (its ``evaluate_quotes`` method, re-implemented; it annotates speech only, so
+statements of what someone saw, believed or wanted are left out): a gold quote matches the
 unmatched prediction that covers the largest share of the gold characters, if that share is
 above the threshold (0.3 and 0.8); pairs are one to one. ``speaker_accuracy`` is the share of
 0.3-matched quotes whose predicted speaker name equals the gold resolved ``reference``
@@ -46,6 +47,7 @@ GENDERGAP_THRESHOLDS = (0.3, 0.8)
 SPLITS = ("train", "dev", "test", "all")
 BATCH_SIZE = 16
 PERCEIVE = "perceive"
+SPEECH = "speech"
 _TRIM = " \t\n\r.,;:!?\"'“”‘’«»()[]–—-"
 _ARTICLES = ("the ", "a ", "an ")
 
@@ -59,6 +61,7 @@ class PredictedStatement:
     cue: tuple[int, int] | None
     speaker: str | None
     stance: str | None = None
+    mode: str | None = None  # speech, thought or perception (None: unknown, taken as speech)
 
 
 def load_attribution_data(path: Path, split: str | None = None) -> tuple[str, list[GoldDocument]]:
@@ -105,6 +108,7 @@ def predict_statements(nlp: Language, texts: Iterable[str]) -> list[list[Predict
                     _pair(info.get("cue_start"), info.get("cue_end")),
                     info.get("speaker"),
                     info.get("stance"),
+                    info.get("mode"),
                 )
             )
         predictions.append(found)
@@ -167,8 +171,8 @@ def score_gendergap(
     for threshold in GENDERGAP_THRESHOLDS:
         tp = fp = fn = speaker_equal = speaker_overlap = 0
         for document, found in zip(documents, predicted, strict=True):
-            # GenderGapTracker annotates speech, not what someone saw or heard
-            found = [p for p in found if p.stance != PERCEIVE]
+            # GenderGapTracker annotates speech, not what someone saw, heard, believed or wanted
+            found = [p for p in found if _is_speech(p)]
             pairs, unmatched = _match_gendergap(document.attributions, found, threshold)
             tp += len(pairs)
             fn += len(document.attributions) - len(pairs)
@@ -183,6 +187,10 @@ def score_gendergap(
             result["gold_quotes"] = tp + fn
             result["predicted_quotes"] = tp + fp
     return result
+
+
+def _is_speech(statement: PredictedStatement) -> bool:
+    return statement.stance != PERCEIVE and statement.mode in (None, SPEECH)
 
 
 def _match_gendergap(

@@ -2,8 +2,9 @@
 
 A quote that is still open at the end of its paragraph closes there (news style opens every
 paragraph of a long quotation and closes only the last), so an unbalanced mark never swallows
-the rest of the document. Apostrophes ("don't", "the soldiers' lines") are not quote marks.
-Quotes nested in a double-quoted passage are part of it, not quotes of their own.
+the rest of the document; a paragraph whose first mark closes a quotation ('... the veterans,"
+said Roe') continues one opened before it. Apostrophes ("don't", "the soldiers' lines") are not
+quote marks. Quotes nested in a double-quoted passage are part of it, not quotes of their own.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ DOUBLE_OPEN = frozenset('"“„«')
 DOUBLE_CLOSE = {'"': '"', "“": "”", "„": "“", "«": "»"}
 SINGLE_OPEN = frozenset("'‘")
 SINGLE_CLOSE = {"'": "'", "‘": "’"}
+ORPHAN_CLOSE = frozenset('"”')
+CLOSING_PUNCT = frozenset(",.?!")
 MIN_QUOTE_CHARS = 2
 """Shorter quoted strings ("'a'") are letters or symbols, not speech."""
 
@@ -41,6 +44,13 @@ def _paragraph_quotes(text: str, start: int, end: int) -> list[Quote]:
     i = start
     while i < end:
         char = text[i]
+        if not quotes and _is_orphan_close(text, i, start):
+            # '... in consultation with the veterans," said Roe': the quotation opened in an
+            # earlier paragraph without the mark being repeated; it runs from this one's start
+            first = start + len(text[start:i]) - len(text[start:i].lstrip())
+            quotes.append(Quote(first, i + 1, True))
+            i += 1
+            continue
         close = _closing_mark(text, i, start, end)
         if close is None:
             i += 1
@@ -55,6 +65,12 @@ def _paragraph_quotes(text: str, start: int, end: int) -> list[Quote]:
         quotes.append(Quote(i, stop + 1, True))
         i = stop + 1
     return quotes
+
+
+def _is_orphan_close(text: str, i: int, start: int) -> bool:
+    """A double mark right after a comma or stop ('veterans,"') closes a quotation: at the
+    first mark of a paragraph it closes one that began before the paragraph."""
+    return text[i] in ORPHAN_CLOSE and i > start and text[i - 1] in CLOSING_PUNCT
 
 
 def _closing_mark(text: str, i: int, start: int, end: int) -> str | None:

@@ -1,4 +1,5 @@
-"""Names of speakers: the ``Speaker`` record and the document's full names for short ones."""
+"""Names of speakers: the ``Speaker`` record, the document's full names for short ones, and
+what a text says of a person's gender and age."""
 
 from __future__ import annotations
 
@@ -6,11 +7,15 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from ._extensions import ENTITIES_KEY
 
 _NOT_GIVEN_NAMES = frozenset({"the", "a", "an", "and", "but", "said", "says", "when", "as", "if"})
+_SHORTENED_LABELS = frozenset({"PERSON"})
+HINT_GENDER = {"he": "m", "his": "m", "him": "m", "she": "f", "her": "f", "hers": "f"}
+MAX_HINT_TOKENS = 40
+"""How far after a person's mention a he/his/she/her still hints at that person's gender."""
 _POSSESSOR = re.compile(r"['’]s ")
 
 
@@ -45,16 +50,19 @@ class FullNames:
     mentioned last before the surname wins. The entity grouper leaves such names apart when the
     model gave the short form another label or missed it."""
 
-    def __init__(self, doc: Doc) -> None:
+    def __init__(self, doc: Doc, text: str | None = None) -> None:
         self.by_last: dict[str, list[tuple[int, str]]] = {}
         self.by_title: dict[str, list[tuple[int, str]]] = {}
         self.persons: list[tuple[int, int, str]] = []
         self.person_names: set[str] = set()
-        self.text = doc.text
+        self.text = doc.text if text is None else text  # Doc.text joins every token
         for span in doc.spans.get(ENTITIES_KEY, []):
             name = _POSSESSOR.split(span._.sitroom_entity_name or span.text, maxsplit=1)[-1]
             words = name.split()
-            if len(words) > 1 and all(w[:1].isupper() for w in words) and "'s" not in name:
+            capitalised = all(w[:1].isupper() for w in words) and "'s" not in name
+            if len(words) > 1 and capitalised and span.label_ in _SHORTENED_LABELS:
+                # a person's surname or given name; an organisation's first word is often a
+                # name of its own ("Facebook" beside "Facebook Research")
                 self.by_last.setdefault(words[-1], []).append((span.start_char, name))
                 self.by_last.setdefault(words[0], []).append((span.start_char, name))
             if span.label_ == "PERSON" and not is_common_word(name, self.text):
@@ -64,13 +72,16 @@ class FullNames:
                     title = doc[span.start - 1].lower_
                     self.by_title.setdefault(title, []).append((span.start_char, name))
 
-    def expand(self, name: str, offset: int) -> str:
+    def expand(self, name: str, offset: int, *, person: bool = True) -> str:
+        """The document's full name for ``name`` before ``offset``; only a ``person``'s name
+        is also looked for untagged ("Part of Jo Roe's penalty ... Roe said")."""
         short = _POSSESSOR.split(name, maxsplit=1)[-1]
         if short != name:
             return short
         candidates = self.by_last.get(name) if " " not in name else None
         if not candidates:
-            return self._spelled_out(name, offset) if " " not in name else name
+            spell = person and " " not in name
+            return self._spelled_out(name, offset) if spell else name
         before = [(start, full) for start, full in candidates if start < offset]
         return max(before)[1] if before else min(candidates)[1]
 
@@ -98,3 +109,29 @@ class FullNames:
             if start < offset and gender_of(name, gender) == gender:
                 return Speaker(start, end, name, name, "person")
         return None
+
+
+def has_age(token: Token) -> bool:
+    """ "the 26-year-old", "the 32-year-old labourer": a description of a person by age."""
+    for child in token.lefts:
+        words = {t.lower_ for t in child.subtree}
+        if "year" in words and "old" in words:
+            return True
+    return token.lower_.endswith("-old") or token.lower_ == "old"
+
+
+def gender_hints(doc: Doc, entity_at: dict[int, tuple[str, str]]) -> dict[str, str]:
+    """Gender of a person from the first he/his/she/her that follows a mention of them with no
+    other person in between (within ``MAX_HINT_TOKENS``); the first hint of a name holds."""
+    hints: dict[str, str] = {}
+    last: tuple[int, str] | None = None
+    for token in doc:
+        entity = entity_at.get(token.i)
+        if entity is not None and entity[1] == "PERSON":
+            last = (token.i, entity[0])
+            continue
+        gender = HINT_GENDER.get(token.lower_)
+        if gender and last is not None and token.i - last[0] <= MAX_HINT_TOKENS:
+            hints.setdefault(last[1], gender)
+            last = None
+    return hints

@@ -1,11 +1,15 @@
 """Resolve who a speaker phrase denotes: a named entity, a description, or a pronoun's antecedent.
 
 Subjects are read in document order; each resolved subject becomes a candidate antecedent for
-later pronouns. "he"/"she" take the nearest earlier person of that gender (a first name listed in
-``first_names.tsv`` outranks the text's own pronoun hints and honorifics), "it" the nearest
-singular organisation or country, "they" the nearest plural speaker. A bare definite description
+later pronouns, subjects of main clauses and reporting verbs first (not "his father, Bill, who
+..." or the subject of reported content). "he"/"she" take the nearest earlier person of that
+gender (a first name listed in ``first_names.tsv`` outranks the text's own pronoun hints and
+honorifics), "it" the nearest singular organisation or country, "they" the nearest plural
+speaker. A bare definite description
 ("the military") joins the nearest earlier speaker whose noun is of the same group ("the national
-army"); a description beside a name is that name ("the coach, Jo Roe"); a document noun of
+army"); a definite description of a person by title or age ("the professor", "the
+26-year-old") is the person in focus, unless its noun is an anonymous role ("the official");
+a description beside a name is that name ("the coach, Jo Roe"); a document noun of
 ``speaker_documents.txt`` speaks for its author ("the agency's report", else the last named
 speaker); a new description keeps its post-modifiers ("sources familiar with the talks"). It does
 not resolve first- or second-person pronouns, which name the quoted voice's own side.
@@ -20,7 +24,7 @@ from dataclasses import replace
 from spacy.tokens import Doc, Token
 
 from ._extensions import ENTITIES_KEY, PLACES_KEY
-from ._speaker_names import FullNames, Speaker, is_common_word
+from ._speaker_names import FullNames, Speaker, gender_hints, has_age, is_common_word
 from ._statement_words import StatementWords
 
 ENTITY_SPEAKER_TYPES = {
@@ -32,17 +36,22 @@ ENTITY_SPEAKER_TYPES = {
     "FAC": "organization",
 }
 PRONOUN_GENDER = {"he": "m", "him": "m", "she": "f", "her": "f"}
-HINT_GENDER = {"he": "m", "his": "m", "him": "m", "she": "f", "her": "f", "hers": "f"}
-MAX_HINT_TOKENS = 40
+POSSESSIVE_PRONOUNS = {"his": "he", "her": "she", "its": "it", "their": "they"}
 GENDER_HONORIFICS = {"mr": "m", "mr.": "m", "mrs": "f", "mrs.": "f", "ms": "f", "ms.": "f"}
 SINGULAR_GROUP_TYPES = frozenset({"organization", "country", "outlet"})
 DEMONYM_STEM = 5
 """Letters a demonym must share with its country's name ("Ukrain-ian", "Russia-n")."""
+ANONYMOUS_ROLE = "role"
+"""The class of person nouns ("official", "witness") that often stand for an unnamed person."""
 MAX_ANTECEDENT_DISTANCE = 12
 """How many earlier subjects a pronoun looks back over before giving up."""
+MAX_FOCUS_DISTANCE = 60
+"""How far "he"/"she" look back, over main-clause subjects only, when the near ones do not fit."""
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+_EMBEDDED_DEPS = frozenset({"relcl", "acl"})
+_COMPLEMENT_DEPS = frozenset({"ccomp", "xcomp"})
 _POSTMODIFIER_DEPS = frozenset({"prep", "acl", "amod"})
-_DESCRIBING = frozenset({"DET", "NOUN", "ADJ", "NUM", "PROPN"})
+_DESCRIBING = frozenset({"DET", "NOUN", "ADJ", "NUM", "PROPN", "PUNCT", "ADV", "CCONJ"})
 _PHRASE_STOP = re.compile(r"[,;:(\"“”‘’]|\s['–—-]|\s(?:who|whom|whose|which|but)\s")
 _RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 _PERSON_LINK_DEPS = frozenset({"appos", "compound", "flat"})
@@ -66,29 +75,50 @@ class SpeakerResolver:
             self.entity_names.add(name)
             for i in range(span.start, span.end):
                 self.entity_at[i] = (name, span.label_)
-        self.full_names = FullNames(doc)
+        self.full_names = FullNames(doc, self.text)
         self.national: dict[tuple[str, str], Speaker] = {}
         self.place_country: dict[int, str] = {}
         self.country_names: dict[str, str] = {}
+        self.places: list[tuple[int, str, str]] = []  # (start, name, kind) in text order
         for span in doc.spans.get(PLACES_KEY, []):
             place = span._.sitroom_place or {}
+            if place.get("kind") and not inside_quote[span.start]:
+                self.places.append((span.start_char, place.get("name") or span.text, place["kind"]))
             if place.get("country"):
                 for i in range(span.start, span.end):
                     self.place_country[i] = place["country"]
                 if place.get("kind") == "country":
                     self.country_names[span.text.casefold()] = place["country"]
-        self.gender: dict[str, str] = _gender_hints(doc, self.entity_at)
+        self.gender: dict[str, str] = gender_hints(doc, self.entity_at)
         self.positions: list[int] = []
         self.history: list[Speaker] = []
+        self.main: list[bool] = []  # subject of a main clause or of a reporting verb
         self.resolved: dict[int, Speaker] = {}
         for token in doc:
-            if token.dep_ in _SUBJECT_DEPS and not inside_quote[token.i]:
+            candidate = token.dep_ in _SUBJECT_DEPS or _is_according_source(token)
+            if candidate and not inside_quote[token.i]:
                 speaker = self._resolve(token)
                 if speaker is not None:
                     self.resolved[token.i] = speaker
                     if speaker.resolved:
                         self.positions.append(token.idx)
                         self.history.append(speaker)
+                        self.main.append(self._is_main_subject(token))
+
+    def _is_main_subject(self, token: Token) -> bool:
+        """False for the subject of a relative clause or of reported content ("his father,
+        Bill, who began ...", "said the firm, run by Jo Roe, grew"): pronouns refer back to
+        the subjects of main clauses and reporting verbs first."""
+        if token.dep_ == "pobj":
+            return True  # "according to X": a source, in focus like a speaking subject
+        verb = token.head
+        while verb.dep_ == "conj" and verb.head is not verb:
+            verb = verb.head
+        if verb.dep_ in _EMBEDDED_DEPS:
+            return False
+        if verb.dep_ in _COMPLEMENT_DEPS:
+            return self.words.stance(verb.head.lemma_.lower(), []) is None
+        return True
 
     def speaker(self, token: Token) -> Speaker | None:
         """The speaker that ``token`` (a subject, agent or "according to" object) denotes."""
@@ -103,7 +133,7 @@ class SpeakerResolver:
             token = token.head.head  # "the junta which said": the noun the clause modifies
         if token.pos_ == "PRON":
             return self._pronoun(token)
-        if token.pos_ not in ("NOUN", "PROPN"):
+        if token.pos_ not in ("NOUN", "PROPN") and not has_age(token):  # "the 26-year-old"
             return None
         return self._named(token) or self._description(token)
 
@@ -119,7 +149,7 @@ class SpeakerResolver:
         if found is None:
             return None
         entity, label = found
-        name = self.full_names.expand(entity, token.idx)
+        name = self.full_names.expand(entity, token.idx, person=label == "PERSON")
         if name in self.entity_names:
             entity = name
         start, end = self._phrase(token)
@@ -172,7 +202,7 @@ class SpeakerResolver:
         if beside is not None:  # "the coach, Jo Roe,", "the RCMP statement", "a study by X"
             return replace(beside, start=start, end=end)
         if token.lemma_.lower() in self.words.documents or token.lower_ in self.words.documents:
-            earlier = self._nearest(token.idx, lambda s: s.type != "unknown")
+            earlier = self._antecedent(token.idx, lambda s: s.type != "unknown")
             if earlier is not None:  # "the report said": the report's author, named before
                 return replace(earlier, start=start, end=end)
         speaker = Speaker(start, end, text, None, speaker_type, plural, group)
@@ -181,15 +211,14 @@ class SpeakerResolver:
             # "Ukraine's army", "the Ukrainian army", "Kyiv's army": one speaker per country
             first = self.national.setdefault((group, country), speaker)  # type: ignore[arg-type]
             return replace(first, start=start, end=end)
-        if speaker_type == "person" and self._is_definite(token):
-            named = self.full_names.titled(token.lower_, token.idx)
-            if named is not None:  # "the mayor" after "Mayor Jo Roe"
-                return Speaker(start, end, named, named, "person")
+        earlier = self._described(token, speaker)
+        if earlier is not None:
+            return earlier
         if group and self._is_bare_definite(token):
-            earlier = self._nearest(token.idx, lambda s: s.group == group and s.entity is None)
+            earlier = self._antecedent(token.idx, lambda s: s.group == group and s.entity is None)
             if earlier is None and speaker_type == "organization" and not plural:
                 # "the company", "the agency": the organisation last named as a subject
-                earlier = self._nearest(
+                earlier = self._antecedent(
                     token.idx, lambda s: s.entity is not None and s.type == "organization"
                 )
             if earlier is not None:
@@ -200,6 +229,27 @@ class SpeakerResolver:
             end = self._phrase_end(token, end)
             return replace(speaker, end=end, name=self._clean(self.text[start:end]))
         return speaker
+
+    def _described(self, token: Token, speaker: Speaker) -> Speaker | None:
+        """The named person or place a definite description refers back to: "the mayor" after
+        "Mayor Jo Roe", "the 26-year-old" (the person in focus), "the city" (the city named
+        before); not an anonymous role ("the official") or a plural."""
+        start, end = speaker.start, speaker.end
+        if (speaker.type == "person" or has_age(token)) and self._is_definite(token):
+            named = self.full_names.titled(token.lower_, token.idx)
+            if named is not None:
+                return Speaker(start, end, named, named, "person")
+            if speaker.plural or speaker.group == ANONYMOUS_ROLE:
+                return None
+            earlier = self._antecedent(token.idx, _named_person)
+            return None if earlier is None else replace(earlier, start=start, end=end)
+        kinds = self.words.place_nouns.get(token.lower_)
+        if kinds and self._is_bare_definite(token):
+            before = (p for p in reversed(self.places) if p[0] < token.idx and p[2] in kinds)
+            place = next(before, None)
+            if place is not None:
+                return Speaker(start, end, place[1], place[1], "country")
+        return None
 
     def _named_nearby(self, token: Token) -> Speaker | None:
         """The named entity a description stands beside: its appositive ("the coach, Jo
@@ -282,29 +332,32 @@ class SpeakerResolver:
     # --- pronouns ------------------------------------------------------------------------------
 
     def _pronoun(self, token: Token) -> Speaker:
-        word = token.lower_
+        word = POSSESSIVE_PRONOUNS.get(token.lower_, token.lower_)  # "her warning": she warns
         start, end = token.idx, token.idx + len(token.text)
         found: Speaker | None = None
         if word in ("he", "she"):
             gender = PRONOUN_GENDER[word]
-            found = self._nearest(
-                token.idx,
-                lambda s: (
+
+            def accept(s: Speaker) -> bool:
+                return (
                     s.type == "person"
                     and not s.plural
                     and self._gender_of(s.name, gender) == gender
-                ),
-            )
+                )
+
+            found = self._antecedent(token.idx, accept)
+            if found is None:  # a long stretch of narration since: the last person in focus
+                found = self._nearest(token.idx, accept, main=True, distance=MAX_FOCUS_DISTANCE)
             if found is None:
                 found = self.full_names.person_before(token.idx, self._gender_of, gender)
             if found is not None:
                 self.gender.setdefault(found.name, gender)
         elif word == "it":
-            found = self._nearest(
+            found = self._antecedent(
                 token.idx, lambda s: s.type in SINGULAR_GROUP_TYPES and not s.plural
             )
         elif word == "they":
-            found = self._nearest(token.idx, lambda s: s.plural)
+            found = self._antecedent(token.idx, lambda s: s.plural)
         if found is None:
             return Speaker(start, end, token.text, None, "unknown", word == "they", None, False)
         return replace(found, start=start, end=end)
@@ -315,14 +368,26 @@ class SpeakerResolver:
         known = self.words.first_names.get(words[0].casefold()) if len(words) > 1 else None
         return known or self.gender.get(name, default)
 
-    def _nearest(self, offset: int, accept: object) -> Speaker | None:
-        """The closest earlier candidate that ``accept`` (a predicate) takes."""
+    def _nearest(
+        self,
+        offset: int,
+        accept: object,
+        *,
+        main: bool = False,
+        distance: int = MAX_ANTECEDENT_DISTANCE,
+    ) -> Speaker | None:
+        """The closest earlier candidate that ``accept`` (a predicate) takes, among the last
+        ``distance`` subjects; with ``main``, only subjects of main clauses and reporting verbs."""
         stop = bisect_left(self.positions, offset)
-        for index in range(stop - 1, max(-1, stop - 1 - MAX_ANTECEDENT_DISTANCE), -1):
+        for index in range(stop - 1, max(-1, stop - 1 - distance), -1):
             candidate = self.history[index]
-            if accept(candidate):  # type: ignore[operator]
+            if (self.main[index] or not main) and accept(candidate):  # type: ignore[operator]
                 return candidate
         return None
+
+    def _antecedent(self, offset: int, accept: object) -> Speaker | None:
+        """A pronoun's antecedent: the nearest main-clause subject it fits, else any subject."""
+        return self._nearest(offset, accept, main=True) or self._nearest(offset, accept)
 
     def _note_honorific(self, token: Token, name: str) -> None:
         for left in token.lefts:
@@ -331,18 +396,12 @@ class SpeakerResolver:
                 self.gender.setdefault(name, gender)
 
 
-def _gender_hints(doc: Doc, entity_at: dict[int, tuple[str, str]]) -> dict[str, str]:
-    """Gender of a person from the first he/his/she/her that follows a mention of them with no
-    other person in between (within ``MAX_HINT_TOKENS``); the first hint of a name holds."""
-    hints: dict[str, str] = {}
-    last: tuple[int, str] | None = None
-    for token in doc:
-        entity = entity_at.get(token.i)
-        if entity is not None and entity[1] == "PERSON":
-            last = (token.i, entity[0])
-            continue
-        gender = HINT_GENDER.get(token.lower_)
-        if gender and last is not None and token.i - last[0] <= MAX_HINT_TOKENS:
-            hints.setdefault(last[1], gender)
-            last = None
-    return hints
+def _is_according_source(token: Token) -> bool:
+    if token.dep_ != "pobj":
+        return False
+    head = token.head
+    return head.lower_ == "to" and head.head.lower_ == "according"
+
+
+def _named_person(speaker: Speaker) -> bool:
+    return speaker.type == "person" and speaker.entity is not None and not speaker.plural

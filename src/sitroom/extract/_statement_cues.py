@@ -21,6 +21,12 @@ _QUESTION_WORDS = frozenset({"whether", "if", "why", "how", "what", "when", "whe
 _PERSONAL = frozenset({"he", "she", "they", "we", "i"})
 _DANGLING = frozenset({"and", "or", "but", "while", "as"})
 _TIME_ENTS = frozenset({"DATE", "TIME"})
+_COORDINATORS = frozenset({"and", "but"})
+_OPENING_MARKS = "\"'“‘«—–-"
+MIN_LEAD_WORDS = 2
+"""Words a sentence must hold before a quotation for them to join the statement."""
+MAX_QUOTE_GAP = 3
+"""Characters a quotation may end before the sentence of the clause that reports it."""
 
 
 @dataclass
@@ -37,6 +43,7 @@ class Found:
     channel: str | None
     cue_text: str | None = None
     same_as: tuple[int, int] | None = None
+    mode: str = "speech"  # speech, thought ("believes", "wants") or perception ("saw")
 
     def as_dict(self) -> dict[str, Any]:
         """The ``sitroom_statement`` extension value."""
@@ -54,6 +61,7 @@ class Found:
             "speaker_start": speaker.start if speaker else None,
             "speaker_end": speaker.end if speaker else None,
             "same_as": self.same_as,
+            "mode": self.mode,
         }
 
 
@@ -67,7 +75,7 @@ def find_statements(
     """Every cue of ``doc`` outside quotations that has a speaker and a content."""
     found: list[Found] = []
     used: set[Quote] = set()
-    text = doc.text  # Doc.text joins every token: read it once
+    text = resolver.text  # Doc.text joins every token: the resolver read it once
     sentences = _sentence_bounds(doc)
     for token in doc:
         if inside[token.i]:
@@ -97,7 +105,7 @@ def find_statements(
         channel = _channel(text, token, words)
         found.append(
             Found(start, end, kind, speaker, token.idx, cue_end, stance, channel,
-                  text[token.idx : cue_end])
+                  text[token.idx : cue_end], mode=words.mode(token.lemma_.lower(), particles))
         )  # fmt: skip
     return found
 
@@ -157,13 +165,9 @@ def _content(
 ) -> tuple[int, int, str] | None:
     """The reported content of ``cue`` as (start, end, kind), or None when it has none."""
     sent_start, sent_end = sentences[cue.i]
-    clause_start = min(cue.idx, subject.left_edge.idx)
-    for quote in quotes:  # '"...," he said': a quotation ending right before the clause
-        if quote in used or not (quote.end <= clause_start and quote.end > sent_start - 1):
-            continue
-        if text[quote.end : clause_start].strip(_QUOTE_GAP) == "":
-            used.add(quote)
-            return quote.start, quote.end, "direct"
+    before = _quote_before(text, sent_start, min(cue.idx, subject.left_edge.idx), quotes, used)
+    if before is not None:
+        return before
     complement = [c for c in cue.children if c.dep_ == "ccomp"]
     right = [c for c in cue.rights if c.dep_ in _CONTENT_DEPS and not _is_aside(c, words)]
     if complement and complement[0].left_edge.lower_ in _QUESTION_WORDS:
@@ -175,12 +179,14 @@ def _content(
         ]
         if cut and min(cut) > start:  # "... and denied": the coordinated cue says the rest
             end = min(cut)
+        else:
+            end = _coordinated_end(text, cue, complement[-1], end, words)
     elif not right and cue.dep_ in _INVERTED_DEPS:
         # "Rebels are approaching, the army said": the head clause is the content
         start = sent_start
         end = subject.left_edge.idx if subject.i < cue.i else cue.idx
     else:
-        after = _quote_after(doc, sent_end, cue, quotes, used)
+        after = _quote_after(doc, text, sent_end, cue, quotes, used)
         if after is not None:
             used.add(after)
             return after.start, after.end, "direct"
@@ -194,6 +200,52 @@ def _content(
     if end <= start:
         return None
     return _with_quotes(text, start, end, quotes, used)
+
+
+def _quote_before(
+    text: str, sent_start: int, clause_start: int, quotes: list[Quote], used: set[Quote]
+) -> tuple[int, int, str] | None:
+    """'"...," he said': a quotation ending right before the reporting clause (it may end the
+    sentence before: '"Why?" she asked'), with the words that open its sentence."""
+    for quote in quotes:
+        if quote in used or quote.end > clause_start or quote.end < sent_start - MAX_QUOTE_GAP:
+            continue
+        if text[quote.end : clause_start].strip(_QUOTE_GAP) == "":
+            used.add(quote)
+            lead = _lead_in(text, sent_start, quote.start)
+            if lead is not None:  # 'Talks were "a farce," she said': the clause is hers too
+                return _with_quotes(text, lead, quote.end, quotes, used)
+            return quote.start, quote.end, "direct"
+    return None
+
+
+def _lead_in(text: str, sent_start: int, quote_start: int) -> int | None:
+    """Start of the words that open a sentence before a quotation ('Talks were "a farce,"'),
+    or None when the quotation opens the sentence."""
+    start = sent_start
+    while start < quote_start and (text[start].isspace() or text[start] in _OPENING_MARKS):
+        start += 1
+    lead = text[start:quote_start]
+    if len(lead.split()) < MIN_LEAD_WORDS or "\n" in lead:
+        return None
+    return start
+
+
+def _coordinated_end(
+    text: str, cue: Token, complement: Token, end: int, words: StatementWords
+) -> int:
+    """Extend the content over a clause coordinated with it ("said talks had stalled, but a
+    deal was close"): spaCy often hangs it on the cue; a new cue ("and denied") says its own."""
+    for child in cue.rights:
+        if child.dep_ != "conj" or child.i <= complement.right_edge.i or _is_cue(child, words):
+            continue
+        if not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in child.children):
+            continue
+        gap = text[end : child.left_edge.idx].strip(" ,").lower()
+        if gap in _COORDINATORS or (not gap and child.left_edge.lower_ in _COORDINATORS):
+            return _token_end(child.right_edge)
+        return end
+    return end
 
 
 def _with_quotes(
@@ -213,7 +265,7 @@ def _with_quotes(
 
 
 def _quote_after(
-    doc: Doc, sent_end: int, cue: Token, quotes: list[Quote], used: set[Quote]
+    doc: Doc, text: str, sent_end: int, cue: Token, quotes: list[Quote], used: set[Quote]
 ) -> Quote | None:
     """A quotation after the cue in its sentence with no other verb between ("said: '...'")."""
     for quote in quotes:
@@ -223,7 +275,7 @@ def _quote_after(
         between = doc.char_span(end, quote.start, alignment_mode="contract")
         if between is not None and any(t.pos_ == "VERB" for t in between):
             return None
-        gap = doc.text[end : quote.start].strip() if between is not None and len(between) else ""
+        gap = text[end : quote.start].strip() if between is not None and len(between) else ""
         # 'said: "..."', 'said of the plan: "..."'; not 'objected to the "three-peat"'
         if not gap or gap[-1] in ":,–—" or (between is not None and len(between) <= 2):
             return quote

@@ -1,9 +1,11 @@
 """Statements marked by layout rather than a verb: dash signatures and speaker labels.
 
 A quotation followed by a dash and a name is signed by that name ('"We need peace." ― Jo
-Roe'); a paragraph that opens with a name and a colon is that speaker's ("Roe: Talks will
-resume", a transcript's "ROE: We will see"). The name must resolve to a person, organisation,
-country or outlet, so "READ MORE: ..." or "Update: ..." stay narration.
+Roe'), and so is one followed by a short clause of a person that is not a reporting verb
+('"...," Roe sings to the crowd'); a paragraph that opens with a name and a colon is that
+speaker's ("Roe: Talks will resume", a transcript's "ROE: We will see"). The name must resolve
+to a person, organisation, country or outlet, so "READ MORE: ..." or "Update: ..." stay
+narration.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from ._statement_cues import Found, _with_quotes
 
 KNOWN_SPEAKER_TYPES = frozenset({"person", "organization", "country", "outlet"})
 MIN_LABELLED_WORDS = 3
+MAX_CLAUSE_GAP = 40
+"""Characters after a quotation searched for the clause that attributes it."""
 _DASH_AFTER = re.compile(r"[^\S\n]*([―—–])[^\S\n]*(?=[A-Z])")
 _LABEL = re.compile(r"\s*((?:[A-Z][\w.'’-]*[^\S\n]+){0,3}[A-Z][\w.'’-]*)[^\S\n]*:[^\S\n]+(?=\S)")
 _EDGE = " \t\n,;:.–—-"
@@ -30,8 +34,9 @@ def find_labelled(
     taken: list[Found],
     resolver: SpeakerResolver,
 ) -> list[Found]:
-    """Dash-signed quotations and name-labelled paragraphs that no cue has claimed."""
-    text = doc.text
+    """Dash-signed quotations, quotations before a person's clause and name-labelled
+    paragraphs that no cue has claimed."""
+    text = resolver.text  # Doc.text joins every token: the resolver read it once
     spans = [(f.start, f.end) for f in taken]
     found: list[Found] = []
     used: set[Quote] = set()
@@ -47,6 +52,7 @@ def find_labelled(
                 Found(quote.start, quote.end, "direct", speaker, dash, dash + 1, "assert", None,
                       text[dash : dash + 1])
             )  # fmt: skip
+    found.extend(_before_clauses(doc, text, quotes, spans, used, resolver))
     for quote in quotes:
         colon = len(text[: quote.start].rstrip())
         if quote in used or text[colon - 1 : colon] != ":":
@@ -74,6 +80,63 @@ def find_labelled(
         begin, finish, kind = _with_quotes(text, match.end(), content_end, quotes, used)
         found.append(Found(begin, finish, kind, speaker, colon, colon + 1, "assert", None, ":"))
     return found
+
+
+def _before_clauses(
+    doc: Doc,
+    text: str,
+    quotes: list[Quote],
+    spans: list[tuple[int, int]],
+    used: set[Quote],
+    resolver: SpeakerResolver,
+) -> list[Found]:
+    """Quotations followed by a person's clause with no reporting verb ('"...," Jo Roe sings
+    to the crowd'), each attributed to that person."""
+    found = []
+    for quote in quotes:
+        if quote in used or _overlaps(quote.start, quote.end, spans):
+            continue
+        adjacent = _clause_after(doc, text, resolver, quote)
+        if adjacent is not None:
+            used.add(quote)
+            speaker, verb = adjacent
+            found.append(
+                Found(quote.start, quote.end, "direct", speaker, verb.idx,
+                      verb.idx + len(verb.text), "assert", None, verb.text)
+            )  # fmt: skip
+    return found
+
+
+def _clause_after(
+    doc: Doc, text: str, resolver: SpeakerResolver, quote: Quote
+) -> tuple[Speaker, Token] | None:
+    """The speaker and verb of a short clause right after a quotation that ends in a comma
+    ('"...," she laughed', '"...," Roe sings to the crowd'): the verb is not a reporting verb,
+    but the layout attributes the quotation all the same. The subject must be a person."""
+    inner = text[quote.start : quote.end].rstrip("\"'”’»")
+    gap = text[quote.end : quote.end + MAX_CLAUSE_GAP]
+    if not (inner.endswith(",") or gap.lstrip(" ").startswith(",")):
+        return None
+    end = min(len(text), quote.end + MAX_CLAUSE_GAP)
+    span = doc.char_span(quote.end, end, alignment_mode="expand")
+    if span is None:
+        return None
+    tokens = [t for t in span if not t.is_punct and not t.is_space]
+    if not tokens or tokens[0].dep_ not in ("nsubj", "compound"):
+        return None
+    subject = tokens[0] if tokens[0].dep_ == "nsubj" else tokens[0].head
+    verb = subject.head
+    if (
+        subject.dep_ != "nsubj"
+        or verb.pos_ != "VERB"
+        or verb.i < subject.i
+        or verb.i > subject.i + 3
+    ):
+        return None
+    speaker = resolver.speaker(subject)
+    if speaker is None or speaker.type != "person" or not speaker.resolved:
+        return None
+    return speaker, verb
 
 
 def _is_clause(doc: Doc, start: int, end: int) -> bool:
@@ -113,8 +176,8 @@ def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
 def _speaker_at(doc: Doc, resolver: SpeakerResolver, start: int, end: int | None) -> Speaker | None:
     """The known speaker the name at ``start`` (up to ``end``, or its phrase) denotes."""
     if end is None:
-        line_end = doc.text.find("\n", start)
-        end = len(doc.text) if line_end < 0 else line_end
+        line_end = resolver.text.find("\n", start)
+        end = len(resolver.text) if line_end < 0 else line_end
     span = doc.char_span(start, end, alignment_mode="contract")
     if span is None or not len(span):
         return None

@@ -1,4 +1,9 @@
-"""The word lists statements read: reporting verbs with stance, speaker nouns, channels, outlets."""
+"""The word lists statements read: reporting verbs with stance, speaker nouns, channels, outlets.
+
+``reporting_verbs.tsv`` columns: lemma, particle ("-" for none), stance, subject (``speaker``: the
+verb has other senses, so the subject must be a known kind of speaker), content (``clause``: only
+a clause, a quotation or a "to" infinitive is reported) and mode (speech, thought, perception).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,11 @@ CHANNELS_FILE = "channels.tsv"
 OUTLETS_FILE = "outlets.txt"
 DOCUMENTS_FILE = "speaker_documents.txt"
 FIRST_NAMES_FILE = "first_names.tsv"
+TEASERS_FILE = "teaser_labels.txt"
+PLACE_NOUNS_FILE = "speaker_places.tsv"
 NO_PARTICLE = "-"
+SPEECH = "speech"
+MODES = frozenset({SPEECH, "thought", "perception"})
 
 
 @dataclass(frozen=True)
@@ -36,13 +45,26 @@ class StatementWords:
     outlets: frozenset[str]
     documents: frozenset[str] = frozenset()  # "report", "statement": speak for their author
     first_names: dict[str, str] = field(default_factory=dict)  # "jane" -> "f", for he/she
+    modes: dict[tuple[str, str], str] = field(default_factory=dict)  # -> speech|thought|...
+    teasers: frozenset[str] = frozenset()  # "read more": a line linking another story
+    place_nouns: dict[str, frozenset[str]] = field(default_factory=dict)  # "city" -> kinds
 
     def stance(self, lemma: str, particles: list[str]) -> str | None:
         """The stance of a reporting verb, preferring a (lemma, particle) row ("call on")."""
+        key = self._key(lemma, particles)
+        return None if key is None else self.verbs[key]
+
+    def mode(self, lemma: str, particles: list[str]) -> str:
+        """What the cue reports: ``speech`` ("said"), ``thought`` ("believes", "wants") or
+        ``perception`` ("saw"); speech for a verb the lexicon does not know."""
+        key = self._key(lemma, particles)
+        return self.modes.get(key, SPEECH) if key is not None else SPEECH
+
+    def _key(self, lemma: str, particles: list[str]) -> tuple[str, str] | None:
         for particle in particles:
             if (lemma, particle) in self.verbs:
-                return self.verbs[lemma, particle]
-        return self.verbs.get((lemma, NO_PARTICLE))
+                return lemma, particle
+        return (lemma, NO_PARTICLE) if (lemma, NO_PARTICLE) in self.verbs else None
 
     def particles_of(self, lemma: str) -> frozenset[str]:
         """Particles/prepositions that make ``lemma`` a cue ("on" for "call")."""
@@ -59,6 +81,7 @@ def load_statement_words() -> StatementWords:
     """Read the statement lexicons shipped in ``sitroom/data`` (cached)."""
     verb_rows = _rows(VERBS_FILE)
     verbs = {(lemma, particle): stance for lemma, particle, stance, *_ in verb_rows}
+    modes = {(row[0], row[1]): row[5] for row in verb_rows}
     speaker_only = frozenset(row[0] for row in verb_rows if row[3] == "speaker")
     clause_only = frozenset(row[0] for row in verb_rows if row[4] == "clause")
     descriptions = {w: Description(t, g) for w, t, g in _rows(DESCRIPTIONS_FILE)}
@@ -68,6 +91,8 @@ def load_statement_words() -> StatementWords:
     outlets = frozenset(row[0].casefold() for row in _rows(OUTLETS_FILE))
     documents = frozenset(row[0].casefold() for row in _rows(DOCUMENTS_FILE))
     first_names = {name.casefold(): gender for name, gender in _rows(FIRST_NAMES_FILE)}
+    teasers = frozenset(row[0].casefold() for row in _rows(TEASERS_FILE))
+    place_nouns = {noun: frozenset(kinds.split()) for noun, kinds in _rows(PLACE_NOUNS_FILE)}
     return StatementWords(
         verbs,
         speaker_only,
@@ -78,4 +103,7 @@ def load_statement_words() -> StatementWords:
         outlets,
         documents,
         first_names,
+        modes,
+        teasers,
+        place_nouns,
     )

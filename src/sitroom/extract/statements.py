@@ -12,8 +12,10 @@ statement repeated in a duplicate paragraph points to the first copy (``same_as`
 
 Each statement is a span in ``doc.spans["sitroom_statements"]`` covering the content, with a
 ``sitroom_statement`` dict (kind, speaker, speaker_type, speaker_entity, cue, stance, channel,
-cue_start/cue_end, speaker_start/speaker_end, same_as). It does not find noun cues ("a claim
-that") or statements whose speaker is only implied.
+cue_start/cue_end, speaker_start/speaker_end, same_as, mode). ``mode`` comes from the verb's
+row in ``reporting_verbs.tsv``: ``speech`` ("said"), ``thought`` (a belief or intention:
+"believes that", "wants to") or ``perception`` ("saw"). Noun cues ("Roe's claim that ...") are
+read by ``_statement_nouns.py``. It does not find statements whose speaker is only implied.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from ._quotes import Quote, find_quotes
 from ._speakers import SpeakerResolver
 from ._statement_cues import Found, find_statements
 from ._statement_labels import find_labelled
+from ._statement_nouns import NounCues, find_noun_statements, load_noun_cues
 from ._statement_words import StatementWords, load_statement_words
 
 __all__ = [
@@ -46,6 +49,8 @@ MIN_FRAGMENT_WORDS = 6
 QUOTE_MARKS = "\"'“”‘’«»"
 MAX_FLOATING_GAP = 2
 """Paragraphs a floating quote may sit after the statement whose speaker it continues."""
+MAX_TEASER_CHARS = 20
+"""How far into a paragraph the colon of a link label ("READ MORE:") may sit."""
 
 
 class StatementFinder(Pipe):
@@ -63,6 +68,7 @@ class StatementFinder(Pipe):
         self.name = name
         self.spans_key = spans_key
         self.words = words or load_statement_words()
+        self.nouns: NounCues = load_noun_cues()
 
     def __call__(self, doc: Doc) -> Doc:
         error_handler = self.get_error_handler()
@@ -84,9 +90,10 @@ class StatementFinder(Pipe):
                 inside[span.start : span.end] = b"\x01" * len(span)
         resolver = SpeakerResolver(doc, self.words, inside, text)
         found = find_statements(doc, quotes, inside, resolver, self.words)
+        found.extend(find_noun_statements(doc, quotes, inside, resolver, self.nouns, found))
         found.extend(find_labelled(doc, quotes, paragraphs, found, resolver))
         found.extend(_floating(text, quotes, found, paragraphs))
-        found = _drop_nested(found)
+        found = _drop_nested(_drop_teasers(text, found, paragraphs, self.words.teasers))
         _link_duplicates(doc, text, found)
         return found
 
@@ -157,6 +164,21 @@ def _starts_sentence(text: str, start: int) -> bool:
     """True when the quotation opens with a capital letter (after its quote marks)."""
     words = text[start : start + 8].lstrip(QUOTE_MARKS + " ")
     return words[:1].isupper() or words[:1].isdigit()
+
+
+def _drop_teasers(
+    text: str, found: list[Found], paragraphs: list[tuple[int, int]], teasers: frozenset[str]
+) -> list[Found]:
+    """Drop statements in a line that links another story ("READ MORE: Mayor says ..."): a
+    headline, not something reported here."""
+    linking = []
+    for start, end in paragraphs:
+        label, colon, _ = text[start : min(end, start + MAX_TEASER_CHARS)].partition(":")
+        if colon and " ".join(label.split()).casefold() in teasers:
+            linking.append((start, end))
+    if not linking:
+        return found
+    return [f for f in found if not any(s <= f.start < e for s, e in linking)]
 
 
 def _drop_nested(found: list[Found]) -> list[Found]:
