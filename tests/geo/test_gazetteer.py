@@ -16,6 +16,7 @@ from sitroom.geo import (
     GAZETTEER_VERSION,
     Gazetteer,
     GazetteerError,
+    _sources,
     build_gazetteer,
     fold,
     import_geonames,
@@ -229,3 +230,27 @@ def test_place_aliases_rows_parse_sorted_unique() -> None:
         r.split("\t")[0].casefold() for r in lines[1:]
     )
     assert {r["kind"] for r in rows} <= {"country", "admin1", "city", "continent", "region"}
+
+
+def test_place_name_words_rows_parse_sorted_unique() -> None:
+    _, rows = _data_rows("place_name_words.tsv")
+    words = [r["word"] for r in rows]
+    assert words == sorted(words) and len(words) == len(set(words))
+    assert all(w == w.casefold() and " " not in w for w in words)
+    assert {r["role"] for r in rows} == {"organisation", "feature"}
+
+
+def test_airport_known_by_the_name_after_airport() -> None:
+    # airportsdata names some airports "<City> Airport <Name>"
+    names = {n for r in _sources.read_airports() if r.name.endswith("Schiphol") for n in r.names}
+    assert "Schiphol" in names
+
+
+def test_capital_is_the_most_populous_city_of_its_name() -> None:
+    cities = [
+        {"geonameid": 1, "name": "Vienna", "countrycode": "AT", "population": 1_900_000},
+        {"geonameid": 2, "name": "Vienna", "countrycode": "US", "population": 16_000},
+        {"geonameid": 3, "name": "Vienna", "countrycode": "AT", "population": 900},
+        {"geonameid": 4, "name": "Graz", "countrycode": "AT", "population": 290_000},
+    ]
+    assert _sources._capital_ids(cities) == {1}

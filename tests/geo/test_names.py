@@ -46,3 +46,15 @@ def test_stem_drops_slavic_adjective_endings() -> None:
 def test_is_latin_or_cyrillic() -> None:
     assert is_latin_or_cyrillic("Łódź") and is_latin_or_cyrillic("Львів")
     assert not is_latin_or_cyrillic("キーウ")
+
+
+@pytest.mark.parametrize(
+    ("short", "long"),
+    [("St. Albans", "Saint Albans"), ("Mt. Hollis", "Mount Hollis"), ("Ft Brandt", "Fort Brandt")],
+)
+def test_fold_spells_out_abbreviated_words(short: str, long: str) -> None:
+    assert fold(short) == fold(long)
+
+
+def test_fold_keeps_words_that_start_like_abbreviations() -> None:
+    assert fold("Stanmore") == "stanmore" and fold("Ftelia") == "ftelia"

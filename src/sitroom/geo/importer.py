@@ -114,6 +114,7 @@ def _record(fields: list[str]) -> PlaceRecord | None:
         geonameid=int(fields[0]),
         admin1=fields[10] or None,
         names={n for n in names if n},
+        capital=feature == ("P", "PPLC"),
     )
 
 

@@ -2,7 +2,8 @@
 
 A place name is indexed (and looked up) under three keys of growing looseness:
 
-- :func:`fold` — lower case, no diacritics, no apostrophes: "Łódź" and "Lodz" meet.
+- :func:`fold` — lower case, no diacritics, no apostrophes, abbreviations spelt out
+  ("St." is "Saint"): "Łódź" and "Lodz" meet.
 - :func:`skeleton` — :func:`fold` plus rules that erase the differences between the usual
   romanisations of Ukrainian and Russian (h/g, i/y, kh/h, zh/z, ts/c, -iv/-ov, doubled
   letters), so "Horodnia"/"Gorodnia" and "Vasylkiv"/"Vasilkov" share a key.
@@ -38,6 +39,9 @@ _IV_ENDING = re.compile(r"iv\b")  # Ukrainian -iv is Russian -ov (Vasylkiv/Vasil
 _DOUBLES = re.compile(r"([a-z])\1+")
 _ADJECTIVE = re.compile(r"(?<=[a-z]{3})(s|c)?(kii|kiii|ki|ka|ke|koe|kaia|kai)\b")
 _ARTICLE = re.compile(r"^the ")
+# Abbreviated words of place names: "St. Petersburg" is "Saint Petersburg", "Mt." a mountain.
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort"}
+_ABBREVIATION = re.compile(r"\b(?:" + "|".join(_ABBREVIATIONS) + r")\b")
 
 
 def fold(name: str) -> str:
@@ -45,6 +49,7 @@ def fold(name: str) -> str:
     text = unicodedata.normalize("NFKD", name.translate(_DROP))
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = _SPACE.sub(" ", text.casefold()).strip()
+    text = _ABBREVIATION.sub(lambda match: _ABBREVIATIONS[match.group()], text)
     return _ARTICLE.sub("", text)
 
 

@@ -1,11 +1,13 @@
 """Rank gazetteer candidates for the place names of one document.
 
-Each name gets candidates from the gazetteer (fold key, then romanisation skeleton, then the
-stem without a Slavic adjective ending). A candidate's score adds a prior (population, kind,
-main name or alias, how loose the key was, the kind hinted by the text: "the village of X",
-"X River") to document evidence: the countries and states of the other names' current choices,
-and closeness to them. The choices start from the priors and are revised one name at a time,
-over :data:`CONTEXT_ROUNDS` passes. A name whose best candidate lacks support is left unresolved.
+Each name gets candidates from the gazetteer (see ``candidates.py``). A candidate's score
+adds a prior (population, kind, capital, main name or alias, how loose the key was, the kind
+hinted by the text: "the village of X", "X River") to document evidence: the countries and
+states of the other names' current choices, and closeness to them. Country evidence fades
+for a reading far less prominent than one abroad (:func:`prominence`): a report full of US
+places keeps London in England, while a state's cluster of nearby places can still move it.
+The choices start from the priors and are revised one name at a time, over
+:data:`CONTEXT_ROUNDS` passes. A name whose best candidate lacks support is left unresolved.
 """
 
 from __future__ import annotations
@@ -15,8 +17,16 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .gazetteer import Candidate, Gazetteer, PlaceAlias
-from .names import fold, skeleton, stem
+from .candidates import (
+    HINT_KINDS,
+    MIN_SUPPORTED_POPULATION,
+    SETTLEMENT_KINDS,
+    STRICT_HINTS,
+    Mention,
+    candidates_for,
+)
+from .gazetteer import Candidate, Gazetteer
+from .names import fold
 
 # Score weights, tuned on the first halves of LGL, GeoVirus, GeoWebNews and TR-News (see
 # evaluate/geoparsing.py, --part); the second halves are the held-out check.
@@ -36,82 +46,39 @@ KIND_BONUS = {
 POPULATION_WEIGHT = 1.3
 """Points per tenfold population."""
 MAIN_NAME_BONUS = 1.5
-LOOSE_KEY_PENALTY = {"name": 0.0, "skeleton": 1.5, "stem": 3.0}
+LOOSE_KEY_PENALTY = {"name": 0.0, "skeleton": 1.5, "stem": 3.0, "part": 1.0}
+"""Points off for a candidate found by a looser key ("part": a place inside a longer name)."""
+PART_PROMINENCE = 6.0
+"""A place inside a longer name needs support from the document unless it is this prominent."""
+CAPITAL_BONUS = 0.5
+PROMINENT_KINDS = frozenset({"country", "continent", "river", "region", "facility", "other"})
+"""Kinds without a population that are as prominent as a city of :data:`PROMINENT_SIZE`."""
+PROMINENT_SIZE = 7.0
+"""log10 of the population that stands in for a country's, a sea's or a curated place's."""
+CAPITAL_SIZE = 1.0
+"""Orders of magnitude a capital gains in prominence over its population."""
+FREE_GAP = 3.0
+FULL_GAP = 5.0
+"""A candidate this many orders of magnitude less prominent than its name's most prominent
+reading gets all (FREE_GAP) to none (FULL_GAP) of the document's country and state evidence:
+a report full of US places does not move London to Kentucky; nearness still can."""
 HINT_BONUS = 5.0
 HINT_MISMATCH = 2.0
 COUNTRY_WEIGHT = 5.0
 MAJOR_CITY = 100_000
 """A city this large wins over the state or province of the same name."""
 ALIAS_CONTEXT_SHARE = 0.5
-MAX_ABBREVIATION = 3
 QUALIFIER_BONUS = 6.0
 ADMIN_WEIGHT = 4.0
 NEAR_KM = 150.0
 NEAR_BONUS = 1.0
 MAX_NEAR_BONUS = 3.0
-MIN_SUPPORTED_POPULATION = 5_000
-"""A settlement smaller than this, found by an alias or a loose key, needs other support."""
 MIN_MARGIN = 0.0
 """Two far-apart candidates whose scores differ less than this leave the name unresolved."""
 FAR_KM = 161.0
 BORDERLESS_KINDS = frozenset({"continent", "region", "river", "other"})
 CONTEXT_ROUNDS = 2
 """Passes over the document: the second reads its context from the first pass's choices."""
-
-# Words around a name that say what kind of place it is ("X River", "the village of X").
-SETTLEMENT_KINDS = frozenset({"city", "town", "village"})
-HINT_KINDS: dict[str, frozenset[str]] = {
-    "city": SETTLEMENT_KINDS,
-    "town": SETTLEMENT_KINDS,
-    "village": SETTLEMENT_KINDS,
-    "settlement": SETTLEMENT_KINDS,
-    "capital": SETTLEMENT_KINDS,
-    "district": SETTLEMENT_KINDS | {"admin2"},
-    "region": frozenset({"admin1", "admin2", "region"}),
-    "oblast": frozenset({"admin1"}),
-    "province": frozenset({"admin1"}),
-    "state": frozenset({"admin1"}),
-    "county": frozenset({"admin2"}),
-    "river": frozenset({"river"}),
-    "airport": frozenset({"airport", "facility"}),
-    "airbase": frozenset({"airport", "facility"}),
-    "airfield": frozenset({"airport", "facility"}),
-    "country": frozenset({"country"}),
-    "admin1": frozenset({"admin1"}),
-    "admin2": frozenset({"admin2"}),
-    "continent": frozenset({"continent"}),
-}
-STRICT_HINTS = frozenset({"river"})
-"""Hints that a candidate of another kind cannot satisfy."""
-# Trailing words that are part of a mention but not of the indexed name ("Kherson region").
-GENERIC_SUFFIXES = {
-    "river": "river",
-    "region": "region",
-    "oblast": "oblast",
-    "province": "province",
-    "district": "district",
-    "raion": "district",
-    "rayon": "district",
-    "county": "county",
-    "state": "state",
-    "airport": "airport",
-    "airbase": "airbase",
-    "air base": "airbase",
-    "airfield": "airfield",
-    "city": "city",
-    "co": "county",
-}
-# Leading words that say what kind of place follows ("the Town of X" in US local news).
-GENERIC_PREFIXES = {"city of": "city", "town of": "town", "village of": "village"}
-
-
-@dataclass
-class Mention:
-    """A place name of the document: its text and the kind its context hints (or None)."""
-
-    text: str
-    hint: str | None = None
-    qualifier: str | None = None  # "Athens, Ga.": the state or country named after a comma
 
 
 @dataclass
@@ -132,68 +99,12 @@ class Resolution:
     candidates: list[Candidate] = field(default_factory=list)
 
 
-def candidates_for(
-    gazetteer: Gazetteer, mention: Mention
-) -> tuple[list[Candidate], str, str | None]:
-    """Candidates for the mention, the key table that found them and the (updated) hint."""
-    text, hint = mention.text, mention.hint
-    alias = gazetteer.aliases.get(fold(text))
-    if alias is not None:
-        return _alias_candidates(gazetteer, alias), "name", alias.kind
-    if len(text) <= MAX_ABBREVIATION and text.isupper():
-        # "BC", "SA": an abbreviation is only trusted as some place's main name
-        return [c for c in gazetteer.lookup(fold(text)) if c.main], "name", hint
-    for name, name_hint in _name_forms(text, hint):
-        found = gazetteer.lookup(fold(name))
-        kinds = HINT_KINDS.get(name_hint or "", frozenset())
-        if found and kinds and not any(c.kind in kinds for c in found):
-            # "the X airbase": the airport may be indexed under another romanisation of X
-            looser = [
-                c for c in gazetteer.lookup(skeleton(name), table="skeleton") if c.kind in kinds
-            ]
-            found = found + [c for c in looser if c not in found]
-        if found:
-            return found, "name", name_hint
-        found = gazetteer.lookup(skeleton(name), table="skeleton")
-        if found:
-            return found, "skeleton", name_hint
-        found = gazetteer.lookup(stem(name), table="skeleton")
-        if found:
-            return found, "stem", name_hint
-    return [], "name", hint
-
-
-def _alias_candidates(gazetteer: Gazetteer, alias: PlaceAlias) -> list[Candidate]:
-    if alias.kind == "country":
-        state = gazetteer.country(alias.country)
-        return [] if state is None else [state]
-    found = gazetteer.lookup(fold(alias.place))
-    kinds = HINT_KINDS[alias.kind]
-    iso = alias.country or None
-    found = [c for c in found if c.country == iso and c.kind in kinds]
-    return sorted(found, key=lambda c: -c.population)[:1]  # "D.C.": the one big Washington
-
-
-def _name_forms(text: str, hint: str | None) -> list[tuple[str, str | None]]:
-    forms = [(text, hint)]
-    bare = text.rstrip(".")  # "Loudon Co."
-    lowered = bare.casefold()
-    for suffix, kind in GENERIC_SUFFIXES.items():
-        if lowered.endswith(" " + suffix) and len(lowered) > len(suffix) + 2:
-            forms.append((bare[: -len(suffix) - 1].strip(), hint or kind))
-            break
-    for prefix, kind in GENERIC_PREFIXES.items():
-        if lowered.startswith(prefix + " ") and len(lowered) > len(prefix) + 2:
-            forms.append((bare[len(prefix) + 1 :].strip(), hint or kind))
-            break
-    return forms
-
-
 def prior(candidate: Candidate, table: str, hint: str | None) -> float:
     """Score a candidate without looking at the rest of the document."""
     score = POPULATION_WEIGHT * math.log10(candidate.population + 10)
     score += KIND_BONUS.get(candidate.kind, 0.0)
     score += MAIN_NAME_BONUS if candidate.main else 0.0
+    score += CAPITAL_BONUS if candidate.capital else 0.0
     score -= LOOSE_KEY_PENALTY[table]
     if hint is not None:
         kinds = HINT_KINDS.get(hint, frozenset())
@@ -204,6 +115,7 @@ def prior(candidate: Candidate, table: str, hint: str | None) -> float:
 def resolve_all(gazetteer: Gazetteer, mentions: Sequence[Mention]) -> list[Resolution]:
     """Resolve the place names of one document together (countries and nearness help)."""
     found = [candidates_for(gazetteer, m) for m in mentions]
+    _hint_qualifiers(mentions, found)
     priors = [[prior(c, table, hint) for c in cands] for cands, table, hint in found]
     for mention, (cands, _, _), scores in zip(mentions, found, priors, strict=True):
         if mention.qualifier:
@@ -224,6 +136,27 @@ def resolve_all(gazetteer: Gazetteer, mentions: Sequence[Mention]) -> list[Resol
             if best is not None:
                 guesses[number] = cands.index(best)
     return resolutions
+
+
+def _hint_qualifiers(
+    mentions: Sequence[Mention], found: list[tuple[list[Candidate], str, str | None]]
+) -> None:
+    """ "Buffalo, New York": a name that qualifies another is the state (or country) that
+    holds one of that name's candidates, not its namesake city."""
+    index = {fold(m.text): number for number, m in enumerate(mentions)}
+    for mention, (cands, _, _) in zip(mentions, found, strict=True):
+        number = index.get(fold(mention.qualifier or ""))
+        if number is None or found[number][2] is not None:
+            continue
+        areas, table, _ = found[number]
+        holders = [
+            area
+            for area in areas
+            if area.kind in ("admin1", "country") and any(_within(c, [area]) for c in cands)
+        ]
+        if holders:
+            kind = "admin1" if any(a.kind == "admin1" for a in holders) else "country"
+            found[number] = (areas, table, kind)
 
 
 def _evidence(
@@ -251,6 +184,19 @@ def _decide(
 ) -> Resolution:
     if not cands:
         return Resolution(None)
+    final, support = context_scores(cands, hint, scores, evidence)
+    order = sorted(range(len(cands)), key=lambda i: -final[i])
+    order = _city_before_its_state(cands, order, hint)
+    best = order[0]
+    if not _confident(cands, table, hint, order, final, support[best]):
+        return Resolution(None, final[best], cands)
+    return Resolution(cands[best], final[best], cands)
+
+
+def context_scores(
+    cands: list[Candidate], hint: str | None, scores: list[float], evidence: Evidence
+) -> tuple[list[float], list[bool]]:
+    """Each candidate's prior plus its document evidence, and whether it has any support."""
     total = sum(evidence.countries.values()) or 1
     admin_total = sum(evidence.admins.values()) or 1
     final, support = [], []
@@ -265,16 +211,29 @@ def _decide(
         admin = evidence.admins.get((candidate.country, candidate.admin1), 0) / admin_total
         neighbours = sum(_is_near(candidate, a) for a in evidence.anchors)
         near = min(MAX_NEAR_BONUS, NEAR_BONUS * neighbours)
-        bonus = COUNTRY_WEIGHT * share + ADMIN_WEIGHT * admin + near
+        scale = _evidence_scale(candidate, cands)
+        bonus = scale * COUNTRY_WEIGHT * share + ADMIN_WEIGHT * admin + near
         # an alias ("Turkey" is also some village's other name) borrows less from context
         final.append(score + (bonus if candidate.main else ALIAS_CONTEXT_SHARE * bonus))
         support.append(share > 0 or near > 0 or candidate.kind in HINT_KINDS.get(hint or "", ()))
-    order = sorted(range(len(cands)), key=lambda i: -final[i])
-    order = _city_before_its_state(cands, order, hint)
-    best = order[0]
-    if not _confident(cands, table, hint, order, final, support[best]):
-        return Resolution(None, final[best], cands)
-    return Resolution(cands[best], final[best], cands)
+    return final, support
+
+
+def _evidence_scale(candidate: Candidate, cands: list[Candidate]) -> float:
+    """The share of country and state evidence ``candidate`` gets against a far more
+    prominent reading of its name in another country (main names only: "Salisbury" is no
+    longer Harare's name)."""
+    rivals = [prominence(c) for c in cands if c.main and c.country != candidate.country]
+    gap = max(rivals, default=0.0) - prominence(candidate)
+    return min(1.0, max(0.0, (FULL_GAP - gap) / (FULL_GAP - FREE_GAP)))
+
+
+def prominence(candidate: Candidate) -> float:
+    """How well known a place is, in orders of magnitude of population."""
+    if candidate.kind in PROMINENT_KINDS:
+        return max(PROMINENT_SIZE, math.log10(candidate.population + 10))
+    size = math.log10(candidate.population + 10)
+    return size + CAPITAL_SIZE if candidate.capital else size
 
 
 def _city_before_its_state(cands: list[Candidate], order: list[int], hint: str | None) -> list[int]:
@@ -313,6 +272,8 @@ def _confident(
     small = best.kind in SETTLEMENT_KINDS and best.population < MIN_SUPPORTED_POPULATION
     if weak_key and small and not supported:
         return False
+    if table == "part" and not supported and prominence(best) < PART_PROMINENCE:
+        return False  # "Islamic Republic" is no town called Republic
     if len(order) > 1:
         runner_up = cands[order[1]]
         # a negative gap: the city was put before its own state on purpose ("New York")

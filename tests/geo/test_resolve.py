@@ -1,0 +1,124 @@
+"""Resolution rules on a small invented gazetteer: prominence, capitals, acronyms, names
+inside longer names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sitroom.geo import Gazetteer, build_gazetteer
+from sitroom.geo._sources import PlaceRecord
+from sitroom.geo.resolve import Mention, prominence, resolve_all
+
+# Invented places: a world capital and a village of the same name across the ocean, the
+# village's neighbours, a state that holds a university's name, and a look-alike town.
+RECORDS = [
+    PlaceRecord("Ostavia", 10.0, 20.0, "XA", "country", 40_000_000, 1),
+    PlaceRecord("Merrow", 10.0, 20.0, "XA", "city", 8_000_000, 2, "01", capital=True),
+    PlaceRecord("Neldor", 40.0, -90.0, "XB", "country", 300_000_000, 3),
+    PlaceRecord("Merrow", 40.0, -90.0, "XB", "village", 3_000, 4, "07"),
+    PlaceRecord("Tallow Creek", 40.3, -90.2, "XB", "town", 20_000, 5, "07"),
+    PlaceRecord("Fenbury", 39.8, -89.7, "XB", "town", 15_000, 6, "07"),
+    PlaceRecord("Garrick City", 30.0, -110.0, "XB", "city", 900_000, 7, "09"),
+    PlaceRecord("Velmora", 45.0, -100.0, "XB", "admin1", 5_000_000, 8, "11"),
+    PlaceRecord("Bretta", 50.0, 4.0, "XC", "town", 80_000, 9, "02"),
+    PlaceRecord("Republic", 41.0, -95.0, "XB", "village", 6_000, 10, "12"),
+    PlaceRecord("Sandor", 12.0, 22.0, "XA", "town", 50_000, 11, "01"),
+    PlaceRecord("Dunmore", 35.0, -80.0, "XB", "admin1", 9_000_000, 12, "14"),
+    PlaceRecord("Dunmore", 31.0, -85.0, "XB", "city", 2_000_000, 13, "15"),
+    PlaceRecord("Hadley", 35.5, -80.5, "XB", "town", 30_000, 14, "14"),
+]
+
+
+@pytest.fixture(scope="module")
+def gazetteer(tmp_path_factory: pytest.TempPathFactory) -> Gazetteer:
+    path: Path = tmp_path_factory.mktemp("resolve") / "g.sqlite"
+    build_gazetteer(path, records=RECORDS)
+    return Gazetteer(path, build=False)
+
+
+def _best(gazetteer: Gazetteer, *names: str, target: str | None = None) -> int | None:
+    mentions = [Mention(n) for n in names]
+    resolutions = resolve_all(gazetteer, mentions)
+    index = names.index(target or names[0])
+    best = resolutions[index].best
+    return None if best is None else best.geonameid
+
+
+def test_resolve_world_city_keeps_its_reading_in_a_report_about_another_country(
+    gazetteer: Gazetteer,
+) -> None:
+    # a report that names Neldor and one of its big cities: country evidence only
+    assert _best(gazetteer, "Merrow", "Neldor", "Garrick City") == 2
+
+
+def test_resolve_nearby_cluster_in_one_state_moves_the_name_to_the_village(
+    gazetteer: Gazetteer,
+) -> None:
+    assert _best(gazetteer, "Merrow", "Tallow Creek", "Fenbury") == 4
+
+
+def test_resolve_qualifier_moves_the_name_to_the_village(gazetteer: Gazetteer) -> None:
+    # "Merrow, Neldor": the qualifier is a place name of the document too
+    mentions = [Mention("Merrow", qualifier="Neldor"), Mention("Neldor")]
+    assert resolve_all(gazetteer, mentions)[0].best.geonameid == 4  # type: ignore[union-attr]
+
+
+def test_resolve_qualifier_is_the_state_that_holds_the_place(gazetteer: Gazetteer) -> None:
+    # "Hadley, Dunmore": the state, not the big city of that name
+    mentions = [Mention("Hadley", qualifier="Dunmore"), Mention("Dunmore")]
+    assert [r.best.geonameid for r in resolve_all(gazetteer, mentions)] == [14, 12]  # type: ignore[union-attr]
+    assert _best(gazetteer, "Dunmore") == 13
+
+
+def test_resolve_capital_is_more_prominent_than_its_population() -> None:
+    city = PlaceRecord("Merrow", 0, 0, "XA", "city", 1_000_000, 2)
+    plain = _candidate(city, capital=False)
+    capital = _candidate(city, capital=True)
+    assert prominence(capital) > prominence(plain)
+
+
+def test_resolve_acronym_is_no_romanisation(gazetteer: Gazetteer) -> None:
+    assert _best(gazetteer, "BRETA") is None
+    assert _best(gazetteer, "Breta") == 9  # the same letters as a name: a spelling variant
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["University of Velmora", "Velmora State University", "Velmora Chamber of Commerce"],
+)
+def test_resolve_organisation_name_resolves_to_the_place_it_holds(
+    gazetteer: Gazetteer, name: str
+) -> None:
+    assert _best(gazetteer, name) == 8
+
+
+def test_resolve_feature_of_a_place_is_not_inside_it(gazetteer: Gazetteer) -> None:
+    assert _best(gazetteer, "Velmora Delta") is None
+
+
+def test_resolve_small_place_inside_a_name_needs_support(gazetteer: Gazetteer) -> None:
+    # "Grand Republic" in a report about Ostavia is no village in Neldor
+    assert _best(gazetteer, "Grand Republic", "Ostavia", "Sandor") is None
+    assert _best(gazetteer, "Grand Republic", "Neldor", "Velmora") == 10
+
+
+def _candidate(record: PlaceRecord, *, capital: bool):  # type: ignore[no-untyped-def]
+    from sitroom.geo import Candidate
+
+    return Candidate(
+        1, record.geonameid, record.name, record.lat, record.lon, record.country,
+        record.kind, record.population, record.admin1, main=True, capital=capital,
+    )  # fmt: skip
+
+
+def test_kind_hint_reads_a_governor_title_as_a_state() -> None:
+    import spacy
+
+    from sitroom.geo.context import kind_hint
+
+    doc = spacy.blank("en")("Dunmore Gov. Ann Lee said the Hadley governor agreed.")
+    assert kind_hint(doc, 0, 1) == "state"
+    assert kind_hint(doc, 6, 7) == "state"
+    assert kind_hint(doc, 3, 4) is None
