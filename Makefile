@@ -40,13 +40,13 @@ demo: install
 	$(BIN)/sitroom report --db $(DB)
 
 lint: dev
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks fuzz scripts
+	$(BIN)/ruff format --check src tests benchmarks fuzz scripts
 	$(BIN)/mypy src
 
 format: dev
-	$(BIN)/ruff format src tests benchmarks
-	$(BIN)/ruff check --fix src tests benchmarks
+	$(BIN)/ruff format src tests benchmarks fuzz scripts
+	$(BIN)/ruff check --fix src tests benchmarks fuzz scripts
 
 # Debian's chromium (browser tests) and postgresql (storage/API tests on both backends).
 test-deps:
@@ -73,7 +73,7 @@ bench-peer: install $(PEER)/.installed
 		--split all --peer-path $(PEER) --json
 
 FUZZ_SECONDS ?= 600
-FUZZ_TARGETS ?= $(notdir $(basename $(wildcard fuzz/fuzz_*.py)))
+FUZZ_TARGETS ?= text html json feed segment pipeline
 
 $(VENV)/.fuzz-installed: $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[fuzz]'

@@ -1,11 +1,17 @@
-"""Shared fixtures: the repository's paths, public datasets, and the spaCy pipeline (once)."""
+"""Shared fixtures: the repository's paths, public datasets, the spaCy pipeline (once), and
+stores on both database backends (SQLite, and a throwaway PostgreSQL server)."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+from sitroom.store import Store
+from tests._postgres import postgres_server  # noqa: F401  (a session fixture, used by name)
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -40,3 +46,48 @@ def pipeline():
 @pytest.fixture(scope="session")
 def seed_text() -> str:
     return require_path(SEED).read_text(encoding="utf-8")
+
+
+# --- stores on every backend ---------------------------------------------------------------
+
+BACKENDS = ("sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql))
+"""Parameters of the backend fixtures; ``-m 'not postgresql'`` runs SQLite only."""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "postgresql: runs against the throwaway PostgreSQL server")
+
+
+@contextmanager
+def open_store(request: pytest.FixtureRequest, backend: str) -> Iterator[Store]:
+    """An empty, migrated store: in-memory SQLite, or a fresh PostgreSQL database."""
+    if backend == "sqlite":
+        with Store.memory() as store:
+            yield store
+        return
+    server = request.getfixturevalue("postgres_server")
+    with server.database() as url, Store(url) as store:
+        yield store
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def store(request: pytest.FixtureRequest, backend: str) -> Iterator[Store]:
+    """An empty store on each backend, closed (and its PostgreSQL database dropped) after."""
+    with open_store(request, backend) as store:
+        yield store
+
+
+@pytest.fixture
+def store_url(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> Iterator[str]:
+    """The URL of a database no Sitroom has opened yet (an SQLite file, a PostgreSQL database),
+    for tests that open, reopen or migrate it themselves."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'sitroom.db'}"
+        return
+    with request.getfixturevalue("postgres_server").database(migrated=False) as url:
+        yield url

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from sitroom import model
-from sitroom.batch import Status, analyse_and_store
+import pytest
+from sqlalchemy import select
+
+from sitroom import batch, model
+from sitroom.batch import Status, analyse_and_store, merge_backlog
 from sitroom.errors import AnalysisError, StoreError
 from sitroom.ingest import document_from_text
+from sitroom.merge._tables import merged_documents
 from sitroom.store import Store
 
 ENGLISH = "Aid convoys reached the northern district on Monday, officials said."
@@ -51,3 +55,31 @@ def test_batch_analyse_and_store_failures_say_whether_to_retry() -> None:
         write = analyse_and_store(document_from_text(ENGLISH), Counting(), store)
     assert (analysis.status, analysis.retry) == (Status.failed, False)
     assert (write.status, write.retry) == (Status.failed, True)
+
+
+def _merged_ids(store: Store) -> set[str]:
+    with store.engine.connect() as connection:
+        return set(connection.scalars(select(merged_documents.c.document_id)))
+
+
+def test_batch_stored_documents_are_merged_as_they_arrive() -> None:
+    document = document_from_text(ENGLISH)
+    with Store.memory() as store:
+        analyse_and_store(document, Counting(), store)
+        assert _merged_ids(store) == {document.id}
+
+
+def test_batch_merge_failure_keeps_the_document_and_the_backlog_catches_up(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def refuse(*_args: object) -> None:
+        raise StoreError("database is locked")
+
+    document = document_from_text(ENGLISH)
+    with Store.memory() as store:
+        monkeypatch.setattr(batch, "merge_stored", refuse)
+        outcome = analyse_and_store(document, Counting(), store)
+        assert outcome.status is Status.stored and "not merged yet" in outcome.message
+        assert store.has(document.content_hash) and _merged_ids(store) == set()
+        assert merge_backlog(store) == 1 and _merged_ids(store) == {document.id}
+        assert merge_backlog(store) == 0

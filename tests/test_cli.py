@@ -151,3 +151,35 @@ def test_cli_every_command_has_help_with_example(runner: CliRunner, command: str
 def test_cli_every_command_is_in_readme(command: str) -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert re.search(rf"sitroom {command}\b|`{command.split()[-1]}`", readme), command
+
+
+def test_cli_serve_rejects_a_tile_url_without_placeholders() -> None:
+    result = CliRunner().invoke(app, ["serve", "--tile-url", "https://tiles.example.org/a.png"])
+    assert result.exit_code == 2
+    assert "{z}" in result.output and "--tile-url" in result.output
+
+
+def test_cli_serve_passes_workers_and_tile_url(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    calls: list[dict] = []
+    monkeypatch.setattr("sitroom._cli_views.serve_api", lambda db, **options: calls.append(options))
+    template = "https://tiles.example.org/{z}/{x}/{y}.png"
+    args = ["serve", "--db", str(tmp_path / "s.db"), "--workers", "2", "--tile-url", template]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    (options,) = calls
+    assert options["workers"] == 2 and options["host"] == "127.0.0.1"
+    assert options["dashboard"].tile_url == template
+
+
+def test_cli_merge_catches_up_documents_stored_without_merging(tmp_path) -> None:
+    from sitroom.ingest import document_from_text
+    from sitroom.store import Store
+
+    db = str(tmp_path / "m.db")
+    with Store(db) as store:
+        document = document_from_text("Aid reached the district on Monday, officials said.")
+        store.add(document, model.DocumentResult(document=document.info()))
+    first = CliRunner().invoke(app, ["merge", "--db", db])
+    again = CliRunner().invoke(app, ["merge", "--db", db])
+    assert first.exit_code == again.exit_code == 0
+    assert "1 document(s) merged" in first.output and "0 document(s)" in again.output

@@ -361,3 +361,71 @@ def test_report_sentence_around_long_text_is_cut() -> None:
     sentence = sentence_around(text, start, start + 6)
     assert sentence.startswith("…") and sentence.endswith("…") and "on Friday" in sentence
     assert len(sentence) < 900
+
+
+def test_report_lists_merged_event_once_with_reports() -> None:
+    from sitroom.merge import merge_stored
+
+    store = Store.memory()
+    first = (
+        "Rebel gunners shelled the water pumping station in Dorvan on Monday night, cutting"
+        " supplies to the eastern districts, the city council said."
+    )
+    second = (
+        "The council in Dorvan said rebel artillery shelled the city's water pumping station late"
+        " on Monday, leaving eastern districts without water. Repairs may take a week."
+    )
+    for body, published, source in (
+        (first, "2024-04-02T08:00", "Wire A"),
+        (second, "2024-04-03T09:30", "Wire B"),
+    ):
+        word = "shelled"
+        doc_id = add(
+            store,
+            body,
+            published=published,
+            source=source,
+            events=(
+                Event(
+                    id="v1",
+                    type="ASSAULT",
+                    date="2024-04-01",
+                    target="water pumping station",
+                    text=body.split(". ")[0],
+                    mentions=[span(body, word)],
+                ),
+            ),
+            quotes=(),
+        )
+        merge_stored(store, doc_id)
+    report = build_report(store)
+    [day] = report.timeline
+    [entry] = day.entries
+    assert (entry.reports, entry.sources) == (2, ("Wire A", "Wire B"))
+    assert (entry.first_reported, entry.last_reported) == ("2024-04-02T08:00", "2024-04-03T09:30")
+    markdown = render_markdown(report)
+    assert "(2 reports), first reported 2024-04-02T08:00, last 2024-04-03T09:30" in markdown
+    assert "2 reports" in render_html(report)
+
+
+def test_report_statements_merged_across_documents() -> None:
+    from sitroom.merge import merge_stored
+
+    store = Store.memory()
+    quote = "the bridge will reopen to trucks on Friday"
+    for published, source, filler in (
+        ("2024-04-02", "Wire A", "Traffic was stopped for hours near the river crossing."),
+        ("2024-04-04", "Wire B", "Drivers queued through the night at the northern checkpoint."),
+    ):
+        body = f'{filler} Engineer Ola Berg said "{quote}".'
+        doc_id = add(
+            store, body, published=published, source=source, quotes=((quote, "Ola Berg", "claim"),)
+        )
+        merge_stored(store, doc_id)
+    [section] = build_report(store).speakers
+    [said] = section.statements
+    assert (said.reports, said.first_reported, said.last_reported) == (
+        2,
+        "2024-04-02",
+        "2024-04-04",
+    )

@@ -23,6 +23,7 @@ from .evaluate.attribution import evaluate_attribution
 from .evaluate.events import evaluate_event_location, evaluate_events
 from .evaluate.figures import evaluate_figures
 from .evaluate.geoparsing import evaluate_geoparsing
+from .evaluate.merge import DEFAULT_DATASETS, evaluate_merge
 from .evaluate.time import evaluate_time
 from .pipeline import DEFAULT_MODEL, load_nlp
 
@@ -156,6 +157,29 @@ def eval_geoparsing(
         sitroom eval geoparsing --data ../shared/datasets/geoparsing/GWN.xml --gold-spans --json
     """
     _score(evaluate_geoparsing, data, model, as_json, gold_spans=gold_spans, part=part)
+
+
+@eval_app.command("merge")
+def eval_merge(
+    data: DataOption,
+    split: SplitOption = "test",
+    datasets: Annotated[
+        Path,
+        typer.Option("--datasets", help="Public datasets folder to generate near-duplicates from."),
+    ] = DEFAULT_DATASETS,
+    as_json: JsonOption = False,
+    model: ModelOption = DEFAULT_MODEL,
+) -> None:
+    """Score merging: pairwise same-event precision/recall/F1 and near-duplicate documents.
+
+    --data is the folder of our multi-article stories (split dev for tuning, test for
+    reporting, or all); near-duplicates are generated at run time from --datasets.
+
+    Example:
+
+        sitroom eval merge --data tests/data/merge --split test --json
+    """
+    _score(evaluate_merge, data, model, as_json, split=split or "test", datasets=datasets)
 
 
 @gazetteer_app.command("build")

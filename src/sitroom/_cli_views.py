@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -29,6 +30,7 @@ from .api import serve as serve_api
 from .model import json_schema
 from .report import build_report, render_html, render_markdown
 from .store import DEFAULT_DB_URL, Store
+from .web import TILE_ATTRIBUTION_ENV, TILE_URL_ENV, DashboardSettings
 
 # --- views on the database -----------------------------------------------------------------
 
@@ -144,6 +146,14 @@ def figures(
     metric: Annotated[str | None, typer.Option(help="killed, displaced, troops, ...")] = None,
     since: SinceOption = None,
     until: UntilOption = None,
+    history: Annotated[
+        bool,
+        typer.Option(
+            "--history",
+            help="Group figures of one quantity: each source's numbers over time, and the"
+            " current (lowest credible) value.",
+        ),
+    ] = False,
     limit: LimitOption = None,
     output: FormatOption = ListFormat.table,
 ) -> None:
@@ -152,7 +162,36 @@ def figures(
     Example:
 
         sitroom figures --db sitroom.db --metric displaced --format csv
+
+        sitroom figures --db sitroom.db --metric killed --history
     """
+    if history:
+        from .merge import figure_history
+
+        with _errors_to_exit(), _open(db) as store, store.engine.connect() as connection:
+            groups = figure_history(
+                connection, metric=metric, since=since, until=until, limit=limit
+            )
+        claims: list[dict[str, object]] = [
+            {
+                "group": group.id,
+                "metric": group.metric,
+                "place": group.place,
+                "who": group.who,
+                "current": group.current,
+                "claimant": claim.claimant,
+                "day": claim.day,
+                "qualifier": claim.qualifier,
+                "value": claim.value if claim.value is not None else claim.low,
+                "source": claim.source,
+                "document_id": claim.document_id,
+            }
+            for group in groups
+            for claim in group.claims
+        ]
+        columns = ("group", "metric", "place", "who", "current", "claimant", "day")
+        _list(claims, (*columns, "qualifier", "value", "source"), output)
+        return
     with _errors_to_exit(), _open(db) as store:
         rows = store.figures(metric=metric, since=since, until=until, limit=limit)
     _list(
@@ -213,8 +252,21 @@ def serve(
             show_default=False,
         ),
     ] = None,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="Server processes (each opens the database).")
+    ] = 1,
+    tile_url: Annotated[
+        str | None,
+        typer.Option(
+            "--tile-url",
+            envvar=TILE_URL_ENV,
+            help="Online map tiles, e.g. https://tile.example.org/{z}/{x}/{y}.png (env "
+            f"{TILE_URL_ENV}); without it the dashboard draws its offline country outlines.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """Serve the REST API (OpenAPI at /openapi.json) on 127.0.0.1 by default.
+    """Serve the dashboard (/) and the REST API (/openapi.json) on 127.0.0.1 by default.
 
     Reads are open; POST /documents needs `Authorization: Bearer $SITROOM_TOKEN`.
 
@@ -222,8 +274,14 @@ def serve(
 
         SITROOM_TOKEN=change-me sitroom serve --db sitroom.db --port 8000
     """
+    try:
+        dashboard = DashboardSettings(
+            tile_url=tile_url, tile_attribution=os.environ.get(TILE_ATTRIBUTION_ENV)
+        )
+    except ValueError as err:
+        raise typer.BadParameter(str(err), param_hint="--tile-url") from err
     with _errors_to_exit():
-        serve_api(db, host=host, port=port, token=token)
+        serve_api(db, host=host, port=port, token=token, workers=workers, dashboard=dashboard)
 
 
 @app.command()

@@ -15,9 +15,12 @@ from enum import StrEnum
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from . import model
 from .errors import AnalysisError, IngestError, StoreError
 from .ingest import IngestOptions, iter_documents
+from .merge import merge_pending, merge_stored
 from .pipeline import Pipeline, is_analysable
 from .store import Store
 
@@ -86,6 +89,8 @@ def run_batch(
     addresses are refused unless ``allow_private``.
     """
     summary = BatchSummary()
+    if store is not None:
+        merge_backlog(store)
     items = iter_documents(
         sources, options or IngestOptions(), stdin=stdin, allow_private=allow_private
     )
@@ -145,7 +150,21 @@ def finish_outcome(
     if not added:
         return Outcome(document.origin, Status.duplicate, "already stored", document=document)
     status = Status.flagged if flagged else Status.stored
+    try:
+        merge_stored(store, document.id)
+    except StoreError as exc:
+        # The document is safe; only its cross-document links wait for 'sitroom merge'.
+        message = "; ".join(filter(None, [message, f"stored, not merged yet ({exc})"]))
     return Outcome(document.origin, status, message, result, document)
+
+
+def merge_backlog(store: Store) -> int:
+    """Merge stored documents a crash left unmerged; returns how many. Raises StoreError."""
+    try:
+        with store.engine.begin() as connection:
+            return len(merge_pending(connection))
+    except SQLAlchemyError as exc:
+        raise StoreError(f"cannot merge the documents of {store.name!r}: {exc}") from exc
 
 
 def analyse_and_store(document: model.Document, analyser: Analyser, store: Store) -> Outcome:

@@ -32,8 +32,9 @@ from ._cli_base import (
     app,
     stderr,
 )
-from .batch import BatchSummary, Outcome, Status, run_batch
+from .batch import BatchSummary, Outcome, Status, merge_backlog, run_batch
 from .ingest import DEFAULT_MAX_CHARS, IngestOptions, normalise_published
+from .merge import merge_stored
 from .pipeline import DEFAULT_MODEL, build_pipeline
 from .report import build_report, render_markdown
 from .store import DEFAULT_DB_URL, Store
@@ -100,6 +101,7 @@ def _render_result(outcome: Outcome, output: ExtractFormat, pretty: bool) -> str
     try:
         assert outcome.document is not None
         store.add(outcome.document, outcome.result)
+        merge_stored(store, outcome.document.id)  # "Earlier updates" repeats: one item each
         return render_markdown(build_report(store))
     finally:
         store.close()
@@ -197,6 +199,22 @@ def ingest(
 
 MIN_WATCH_INTERVAL = 30.0
 """Seconds; the library allows less (tests), the command does not hammer servers."""
+
+
+@app.command()
+def merge(db: DbOption = DEFAULT_DB_URL) -> None:
+    """Merge stored documents that are not merged yet into events, statements and figures.
+
+    Ingest merges each document as it is stored and catches up at its start; run this after
+    an interrupted run or an upgrade, when you do not want to ingest anything.
+
+    Example:
+
+        sitroom merge --db sitroom.db
+    """
+    with _errors_to_exit(), _open(db) as store:
+        merged = merge_backlog(store)
+    stderr.print(f"{merged} document(s) merged", highlight=False)
 
 
 @app.command()

@@ -3,29 +3,47 @@
 :func:`build_report` reads a :class:`~sitroom.store.Store` into a :class:`Report` (plain
 dataclasses, also available as a dict); :func:`render_markdown` and :func:`render_html` turn it
 into text. Sections: header, timeline by day, statements by speaker, figures, places, flagged
-documents. Repeated sentences and statements are shown once with all their sources; merging
-different wordings of one item across documents is ``merge.py``'s job, not this module's.
+documents. Events and statements come from :mod:`sitroom.merge` (each once, with its number of
+independent reports and first and last report time); documents stored without being merged fall
+back to grouping repeated sentences, so a report never hides what the store holds.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-import jinja2
-
+from ._report_text import (
+    SENTENCE_MAX_CHARS,
+    format_value,
+    md,
+    render_html,
+    render_markdown,
+    sentence_around,
+)
+from .merge import MergedEvent, MergedStatement, merged_events, merged_statements
 from .model import Metric, PlacePrecision, is_iso_date_value
 from .store import Store
 
+__all__ = [
+    "EMPTY",
+    "SENTENCE_MAX_CHARS",
+    "Report",
+    "build_report",
+    "format_value",
+    "md",
+    "render_html",
+    "render_markdown",
+    "sentence_around",
+    "source_label",
+]
+
 UNDATED = "undated"
 UNATTRIBUTED = "Unattributed"
-SENTENCE_MAX_CHARS = 400
-"""Longest context shown around a time expression when no sentence boundary is near."""
 
 EMPTY = {
     "timeline": "No dated events or day-precise dates in this period.",
@@ -36,19 +54,9 @@ EMPTY = {
 }
 """The one line an empty section shows."""
 
-# A sentence ends at . ! or ? (plus closing quotes/brackets) before whitespace, or at a newline.
-_BOUNDARY = re.compile(r"[.!?][\"'”’)\]]*(?=\s)|\n")
 _SPACE = re.compile(r"\s+")
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
 _METRIC_ORDER = {metric.value: i for i, metric in enumerate(Metric)}
 _PRECISION_ORDER = {precision.value: i for i, precision in enumerate(PlacePrecision)}
-_QUALIFIER_WORDS = {
-    "about": "about ",
-    "at_least": "at least ",
-    "more_than": "more than ",
-    "up_to": "up to ",
-    "vague": "roughly ",
-}
 
 
 @dataclass(frozen=True)
@@ -59,6 +67,9 @@ class TimelineEntry:
     event_type: str | None = None
     claimed_by: str | None = None
     place: str | None = None
+    reports: int = 1  # independent reports (near-duplicate documents count once)
+    first_reported: str | None = None
+    last_reported: str | None = None
 
 
 @dataclass(frozen=True)
@@ -84,6 +95,9 @@ class StatementEntry:
     mentions: int
     sources: tuple[str, ...]
     document_ids: tuple[str, ...]
+    reports: int = 1
+    first_reported: str | None = None
+    last_reported: str | None = None
 
 
 @dataclass(frozen=True)
@@ -155,6 +169,15 @@ def build_report(store: Store, *, since: str | None = None, until: str | None = 
     events = store.events(since=since, until=until)
     place_rows = store.places(since=since, until=until)
     place_names = {(p["document_id"], p["id"]): p["name"] for p in place_rows}
+    statements = store.statements(since=since, until=until)
+    with store.engine.connect() as connection:
+        merged = merged_events(connection, since=since, until=until)
+        said = merged_statements(connection, since=since, until=until)
+    if merged and len(merged_ids(merged)) >= len(events):
+        timeline = _merged_timeline(merged)
+    else:  # documents stored without merge_document: group repeated sentences instead
+        timeline = _event_timeline(events) if events else _time_timeline(store, since, until)
+    by_statement = said and len(merged_ids(said)) >= len(statements)
     return Report(
         since=since,
         until=until,
@@ -165,8 +188,8 @@ def build_report(store: Store, *, since: str | None = None, until: str | None = 
         first_published=days[0] if days else None,
         last_published=days[-1] if days else None,
         timeline_basis="events" if events else "times",
-        timeline=_event_timeline(events) if events else _time_timeline(store, since, until),
-        speakers=_speakers(store.statements(since=since, until=until)),
+        timeline=timeline,
+        speakers=_merged_speakers(said) if by_statement else _speakers(statements),
         figures=_figures(store.figures(since=since, until=until), place_names),
         places=_places(place_rows),
         flagged=[
@@ -177,40 +200,53 @@ def build_report(store: Store, *, since: str | None = None, until: str | None = 
     )
 
 
+def merged_ids(items: list[MergedEvent] | list[MergedStatement]) -> set[tuple[str, str]]:
+    """Every (document id, item id) the merged items hold."""
+    return {member for item in items for member in item.reported.members}
+
+
+def _merged_timeline(merged: list[MergedEvent]) -> list[TimelineDay]:
+    by_day: dict[str, list[TimelineEntry]] = {}
+    for event in merged:
+        day = event.day if event.day and is_iso_date_value(event.day) else UNDATED
+        by_day.setdefault(day, []).append(
+            TimelineEntry(
+                text=event.text,
+                sources=event.reported.sources,
+                document_ids=_unique(d for d, _ in event.reported.members),
+                event_type=event.type,
+                claimed_by=event.claimed_by,
+                place=event.place,
+                reports=event.reported.reports,
+                first_reported=event.first_published,
+                last_reported=event.last_published,
+            )
+        )
+    return _days(by_day)
+
+
+def _merged_speakers(said: list[MergedStatement]) -> list[SpeakerSection]:
+    by_speaker: dict[str, list[StatementEntry]] = {}
+    for statement in said:
+        by_speaker.setdefault(statement.speaker or UNATTRIBUTED, []).append(
+            StatementEntry(
+                text=statement.text,
+                stance=statement.stance,
+                kind=statement.kind,
+                mentions=statement.reported.mentions,
+                sources=statement.reported.sources,
+                document_ids=_unique(d for d, _ in statement.reported.members),
+                reports=statement.reported.reports,
+                first_reported=statement.first_published,
+                last_reported=statement.last_published,
+            )
+        )
+    return _ordered_speakers(by_speaker)
+
+
 def source_label(row: dict[str, Any]) -> str:
     """How a listing names where an item came from: source, else title, else document id."""
     return str(row.get("source") or row.get("title") or row["document_id"])
-
-
-def sentence_around(text: str, start: int, end: int) -> str:
-    """The sentence containing ``text[start:end]``, found by punctuation and newlines."""
-    low = max(0, start - SENTENCE_MAX_CHARS)
-    begin = low
-    for match in _BOUNDARY.finditer(text, low, start):
-        if _ends_sentence(text, match):
-            begin = match.end()
-    stop = min(len(text), end + SENTENCE_MAX_CHARS)
-    finish = stop
-    for match in _BOUNDARY.finditer(text, end, stop):
-        if _ends_sentence(text, match):
-            finish = match.end() if match.group() != "\n" else match.start()
-            break
-    sentence = _SPACE.sub(" ", text[begin:finish]).strip()
-    return (
-        ("…" if begin == low > 0 else "") + sentence + ("…" if finish == stop < len(text) else "")
-    )
-
-
-def _ends_sentence(text: str, match: re.Match[str]) -> bool:
-    if match.group() == "\n":
-        return True
-    at = match.start()
-    # An initial or an abbreviation like "U.S.": a lone capital letter before the period.
-    initial = at >= 1 and text[at - 1].isupper() and (at < 2 or not text[at - 2].isalpha())
-    if text[at] == "." and initial:
-        return False
-    following = text[match.end() :].lstrip()[:1]
-    return not following.islower()
 
 
 def _group(rows: Iterable[dict[str, Any]], key: Any) -> list[list[dict[str, Any]]]:
@@ -254,6 +290,9 @@ def _event_timeline(events: list[dict[str, Any]]) -> list[TimelineDay]:
                 event_type=first["type"],
                 claimed_by=first["claimed_by"],
                 place=first["place_name"],
+                reports=len({r["document_id"] for r in rows}),
+                first_reported=min((r["published"] for r in rows if r["published"]), default=None),
+                last_reported=max((r["published"] for r in rows if r["published"]), default=None),
             )
         )
     return _days(by_day)
@@ -302,33 +341,20 @@ def _speakers(statements: list[dict[str, Any]]) -> list[SpeakerSection]:
                 mentions=sum(max(len(r["mentions"]), 1) for r in rows),
                 sources=_unique(source_label(r) for r in rows),
                 document_ids=_unique(r["document_id"] for r in rows),
+                reports=len({r["document_id"] for r in rows}),
+                first_reported=min((r["published"] for r in rows if r["published"]), default=None),
+                last_reported=max((r["published"] for r in rows if r["published"]), default=None),
             )
         )
+    return _ordered_speakers(by_speaker)
+
+
+def _ordered_speakers(by_speaker: dict[str, list[StatementEntry]]) -> list[SpeakerSection]:
     order = sorted(
         by_speaker,
         key=lambda s: (s == UNATTRIBUTED, -sum(e.mentions for e in by_speaker[s]), s.casefold()),
     )
     return [SpeakerSection(speaker, by_speaker[speaker]) for speaker in order]
-
-
-def format_value(row: dict[str, Any]) -> str:
-    """A figure's value with its qualifier and unit: "at least 14", "100–200 tonnes"."""
-    low, high, value = (_number(row.get(k)) for k in ("low", "high", "value"))
-    if row["qualifier"] == "range" and low and high:
-        text = f"{low}–{high}"
-    elif value:
-        text = _QUALIFIER_WORDS.get(row["qualifier"], "") + value
-    elif low or high:
-        text = f"{low or '?'}–{high or '?'}"
-    else:
-        text = "unspecified"
-    return f"{text} {row['unit']}" if row.get("unit") else text
-
-
-def _number(value: float | None) -> str:
-    if value is None:
-        return ""
-    return f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
 
 
 def _figures(
@@ -371,37 +397,3 @@ def _places(rows: list[dict[str, Any]]) -> list[PlaceEntry]:
             )
         )
     return sorted(entries, key=lambda p: (-p.mentions, -p.documents, p.name.casefold()))
-
-
-# --- rendering -------------------------------------------------------------------------------
-
-
-def render_markdown(report: Report) -> str:
-    """Markdown for a terminal (``rich``) or a file; every value is escaped as Markdown."""
-    return _environment("markdown").get_template("report.md.j2").render(report=report)
-
-
-def render_html(report: Report) -> str:
-    """A standalone HTML page (no external assets); all article text is escaped."""
-    return _environment("html").get_template("report.html.j2").render(report=report)
-
-
-@functools.cache
-def _environment(kind: str) -> jinja2.Environment:
-    # Templates ship in the package and are found relative to it, never the working directory.
-    # HTML is autoescaped; Markdown escapes every {{ value }} through `finalize`.
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("sitroom", "templates"),
-        autoescape=kind == "html",
-        finalize=None if kind == "html" else md,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-
-
-def md(value: object) -> str:
-    """A value made safe for one line of Markdown: whitespace collapsed, markup escaped."""
-    text = "" if value is None else str(value)
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", _SPACE.sub(" ", text).strip())

@@ -33,7 +33,7 @@ except ImportError as exc:  # an optional extra: say which one
 from . import model
 from ._scale_plan import Partition, Plan, plan_partitions
 from ._scale_worker import Item, PartitionOutput, SitroomWorkerPlugin, analyse_partition
-from .batch import BatchSummary, Outcome, Status, finish_outcome
+from .batch import BatchSummary, Outcome, Status, finish_outcome, merge_backlog
 from .errors import ClusterError, ModelNotInstalled
 from .ingest import IngestOptions
 from .pipeline import DEFAULT_BATCH_SIZE, DEFAULT_MODEL
@@ -111,6 +111,7 @@ def run_distributed(
     plan = plan_partitions(sources, partition_size)
     summary = DistributedSummary(total=plan.total)
     with Store(store_url) as store:
+        merge_backlog(store)  # documents a killed run stored but did not merge
         writer = _Writer(store, summary, on_progress)
         for error in plan.errors:
             writer.report(Outcome(error.source, Status.failed, error.reason))

@@ -1,8 +1,13 @@
-"""API test fixtures: a store filled with hand-made results, and an in-process client."""
+"""API test fixtures: a store filled with hand-made results, and an in-process client.
+
+The stores are parametrised over the backends (SQLite, PostgreSQL; see tests/conftest.py), so
+every test that reads through ``client`` or writes through ``write_app`` runs on both.
+"""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +27,7 @@ from sitroom.model import (
     Statement,
 )
 from sitroom.store import Store
+from tests.conftest import BACKENDS, open_store
 
 TOKEN = "test-token-7f3a"
 
@@ -191,11 +197,11 @@ class FakePipeline:
         return DocumentResult(document=document.info(), statements=statements)
 
 
-@pytest.fixture(scope="module")
-def filled_store() -> Store:
-    store = Store.memory()
-    fill(store)
-    return store
+@pytest.fixture(scope="module", params=BACKENDS)
+def filled_store(request: pytest.FixtureRequest) -> Iterator[Store]:
+    with open_store(request, request.param) as store:
+        fill(store)
+        yield store
 
 
 @pytest.fixture(scope="module")
@@ -210,6 +216,6 @@ def fake_pipeline() -> FakePipeline:
 
 
 @pytest.fixture
-def write_app(fake_pipeline: FakePipeline) -> FastAPI:
+def write_app(fake_pipeline: FakePipeline, store: Store) -> FastAPI:
     """An app over an empty store that accepts writes with ``TOKEN``, with the fake pipeline."""
-    return create_app(Store.memory(), Settings(token=TOKEN, pipeline=lambda: fake_pipeline))
+    return create_app(store, Settings(token=TOKEN, pipeline=lambda: fake_pipeline))

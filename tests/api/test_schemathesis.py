@@ -3,11 +3,16 @@
 Schemathesis generates valid and invalid requests from the schema; every response must conform
 to the schema (status, content type, body) and none may be a server error. The write token is
 sent, so ``POST /documents`` is exercised too (with a fake pipeline); its documented 501 for
-``url`` is the one 5xx that is a promise rather than a bug.
+``url`` is the one 5xx that is a promise rather than a bug. It runs on each backend: the
+schema is read from one app whose store the ``backend_store`` fixture swaps (an in-memory
+SQLite database, then a PostgreSQL one: tests/conftest.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -17,15 +22,13 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from sitroom.api import Settings, create_app
 from sitroom.store import Store
 from tests.api.conftest import TOKEN, FakePipeline, fill
+from tests.conftest import BACKENDS, open_store
 
 MAX_EXAMPLES = 10
 """Per operation; the whole run stays well under a minute on a shared CI core."""
 
 
-def _app() -> object:
-    store = Store.memory()
-    fill(store, 5)
-    return create_app(store, Settings(token=TOKEN, pipeline=FakePipeline))
+APP = create_app(Store.memory(), Settings(token=TOKEN, pipeline=FakePipeline))
 
 
 # The .csv/.jsonl/.geojson twins take the same parameters as their JSON list, whose coverage
@@ -40,7 +43,16 @@ CONFIG = SchemathesisConfig.from_dict(
         ]
     }
 )
-schema = schemathesis.openapi.from_asgi("/openapi.json", _app(), config=CONFIG)
+schema = schemathesis.openapi.from_asgi("/openapi.json", APP, config=CONFIG)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def backend_store(request: pytest.FixtureRequest) -> Iterator[Store]:
+    """APP's store for this run: five documents on one backend."""
+    with open_store(request, request.param) as store:
+        fill(store, 5)
+        APP.state.store = store
+        yield store
 
 
 @schema.parametrize()
@@ -50,7 +62,9 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", _app(), config=CONFIG)
     suppress_health_check=list(HealthCheck),
     derandomize=True,
 )
-def test_api_schema_holds_for_generated_requests(case: schemathesis.Case) -> None:
+def test_api_schema_holds_for_generated_requests(
+    case: schemathesis.Case, backend_store: Store
+) -> None:
     response = case.call(headers={"Authorization": f"Bearer {TOKEN}"})
     promised = response.status_code == 501 and "url" in (case.body or {})
     # A schema-valid value may still be refused with 400: an opaque cursor this API did not

@@ -1,4 +1,8 @@
-"""Store: writing (idempotent, atomic), reading with filters, round-trips, files and errors."""
+"""Store: writing (idempotent, atomic), reading with filters, round-trips, files and errors.
+
+``store`` (tests/conftest.py) is an empty store on each backend: in-memory SQLite and a fresh
+database on the throwaway PostgreSQL server.
+"""
 
 from __future__ import annotations
 
@@ -137,11 +141,6 @@ BODY = (
 )
 
 
-@pytest.fixture
-def store() -> Store:
-    return Store.memory()
-
-
 def counts(store: Store) -> dict[str, int]:
     with store.engine.connect() as connection:
         return {t: connection.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar() for t in TABLES}
@@ -215,8 +214,7 @@ def test_store_missing_document_raises_not_found(store: Store) -> None:
 
 
 @pytest.fixture
-def filled() -> Store:
-    store = Store.memory()
+def filled(store: Store) -> Store:
     for day, source, extra in (
         ("2023-05-10", "Harbour Wire", {}),
         ("2023-05-12", "Coast Radio", {"stance": "deny", "metric": "killed"}),
@@ -305,21 +303,41 @@ def test_store_bad_arguments_raise(store: Store) -> None:
         store.add(other, result)
 
 
-def test_store_failure_mid_write_leaves_nothing(store: Store) -> None:
-    with store.engine.begin() as connection:
-        connection.execute(
-            text(
-                "CREATE TRIGGER fail_figures BEFORE INSERT ON figures"
-                " BEGIN SELECT RAISE(ABORT, 'injected failure'); END"
-            )
+def _failing_trigger(dialect: str, table: str) -> tuple[list[str], list[str]]:
+    """DDL of a trigger that makes every insert into ``table`` fail, and of its removal."""
+    if dialect == "sqlite":
+        create = (
+            f"CREATE TRIGGER fail_{table} BEFORE INSERT ON {table}"
+            " BEGIN SELECT RAISE(ABORT, 'injected failure'); END"
         )
+        return [create], [f"DROP TRIGGER fail_{table}"]
+    function = (
+        f"CREATE FUNCTION fail_{table}() RETURNS trigger LANGUAGE plpgsql AS"
+        " $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$"
+    )
+    trigger = (
+        f"CREATE TRIGGER fail_{table} BEFORE INSERT ON {table}"
+        f" FOR EACH ROW EXECUTE FUNCTION fail_{table}()"
+    )
+    return [function, trigger], [
+        f"DROP TRIGGER fail_{table} ON {table}",
+        f"DROP FUNCTION fail_{table}",
+    ]
+
+
+def test_store_failure_mid_write_leaves_nothing(store: Store) -> None:
+    create, drop = _failing_trigger(store.engine.dialect.name, "figures")
+    with store.engine.begin() as connection:
+        for statement in create:
+            connection.exec_driver_sql(statement)
     doc, result = make_pair(BODY)
     with pytest.raises(StoreError, match=f"cannot write document {doc.id}.*injected failure"):
         store.add(doc, result)
     assert set(counts(store).values()) == {0}
     assert not store.has(doc.content_hash)
     with store.engine.begin() as connection:
-        connection.execute(text("DROP TRIGGER fail_figures"))
+        for statement in drop:
+            connection.exec_driver_sql(statement)
     assert store.add(doc, result) is True
 
 
@@ -341,13 +359,15 @@ def test_store_python_error_mid_write_rolls_back(
 def test_store_duplicate_item_ids_are_rejected_atomically(store: Store) -> None:
     doc, result = make_pair(BODY)
     result.statements.append(result.statements[0])
-    with pytest.raises(StoreError, match="UNIQUE constraint failed: statements"):
+    # SQLite: "UNIQUE constraint failed: statements..."; PostgreSQL: "duplicate key value
+    # violates unique constraint "uq_statements_document_id_id"".
+    with pytest.raises(StoreError, match=r"(?i)unique constraint.*statements"):
         store.add(doc, result)
     assert counts(store)["documents"] == 0
 
 
 def test_store_foreign_keys_enforced(store: Store) -> None:
-    with pytest.raises(Exception, match="FOREIGN KEY"), store.engine.begin() as connection:
+    with pytest.raises(Exception, match=r"(?i)foreign key"), store.engine.begin() as connection:
         connection.execute(
             text(
                 'INSERT INTO place_mentions (document_id, place_id, idx, start, "end", text)'

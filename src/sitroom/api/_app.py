@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -10,9 +11,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__
 from ..store import Store
-from . import _documents, _items, _search
+from ..web import DashboardSettings, mount_dashboard
+from . import _documents, _items, _search, _web
 from ._errors import add_error_handlers
-from ._settings import DEFAULT_HOST, DEFAULT_PORT, Settings
+from ._settings import DEFAULT_HOST, DEFAULT_PORT, TOKEN_ENV, Settings
 
 API_DESCRIPTION = """\
 Sitroom's knowledge base over HTTP: documents, and the events, statements, figures, places and
@@ -25,17 +27,22 @@ open; `POST /documents` needs `Authorization: Bearer <SITROOM_TOKEN>`. Errors ar
 """
 
 
+def security_headers(content_security_policy: str) -> list[tuple[bytes, bytes]]:
+    """The headers every response carries, error pages included."""
+    return [
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"no-referrer"),
+        (b"x-frame-options", b"DENY"),
+        (b"content-security-policy", content_security_policy.encode("latin-1")),
+    ]
+
+
 class SecurityHeaders:
     """ASGI middleware adding security headers to every HTTP response (streamed ones too)."""
 
     def __init__(self, app: ASGIApp, *, content_security_policy: str) -> None:
         self.app = app
-        self.headers = [
-            (b"x-content-type-options", b"nosniff"),
-            (b"referrer-policy", b"no-referrer"),
-            (b"x-frame-options", b"DENY"),
-            (b"content-security-policy", content_security_policy.encode("latin-1")),
-        ]
+        self.headers = security_headers(content_security_policy)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -70,9 +77,15 @@ def tidy_openapi(schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
-def create_app(store: Store, settings: Settings | None = None) -> FastAPI:
-    """The Sitroom API over ``store``; ``settings`` default to read-only (no token)."""
+def create_app(
+    store: Store, settings: Settings | None = None, *, dashboard: DashboardSettings | None = None
+) -> FastAPI:
+    """The Sitroom API and dashboard over ``store``; ``settings`` default to read-only.
+
+    ``dashboard`` defaults to :meth:`DashboardSettings.from_env` (``SITROOM_TILE_URL``).
+    """
     settings = settings or Settings()
+    dashboard = dashboard or DashboardSettings.from_env()
     app = FastAPI(
         title="Sitroom",
         version=__version__,
@@ -90,6 +103,8 @@ def create_app(store: Store, settings: Settings | None = None) -> FastAPI:
     for router in _items.ROUTERS:
         app.include_router(router)
     app.include_router(_search.router)
+    app.include_router(_web.router)
+    mount_dashboard(app, dashboard)
     original = app.openapi
 
     def openapi() -> dict[str, Any]:
@@ -98,8 +113,17 @@ def create_app(store: Store, settings: Settings | None = None) -> FastAPI:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented override
-    app.add_middleware(SecurityHeaders, content_security_policy=settings.content_security_policy)
+    # A configured tile server is the one other origin the page may load (images only).
+    csp = dashboard.content_security_policy(settings.content_security_policy)
+    app.add_middleware(SecurityHeaders, content_security_policy=csp)
+    # A 500 is answered by Starlette's outermost middleware, outside SecurityHeaders: the
+    # error handler adds the same headers itself.
+    app.state.security_headers = security_headers(csp)
     return app
+
+
+SERVE_DB_ENV = "SITROOM_SERVE_DB"
+"""How ``serve`` tells its worker processes which database to open."""
 
 
 def serve(
@@ -108,14 +132,36 @@ def serve(
     host: str = DEFAULT_HOST,
     port: int = DEFAULT_PORT,
     token: str | None = None,
+    workers: int = 1,
+    dashboard: DashboardSettings | None = None,
 ) -> None:
     """Open the store and serve the API with uvicorn until interrupted.
 
     ``token`` enables ``POST /documents`` (the CLI passes ``SITROOM_TOKEN``); without it the
-    server is read-only.
+    server is read-only. ``workers`` above 1 runs that many processes, each with its own store
+    connection, on the same port. ``dashboard`` defaults to the environment's tile settings.
     """
     import uvicorn
 
+    if workers > 1:
+        # uvicorn starts each worker from an import string; the settings travel in the
+        # environment that the workers inherit.
+        os.environ[SERVE_DB_ENV] = str(store_url)
+        if token is not None:
+            os.environ[TOKEN_ENV] = token
+        if dashboard is not None:
+            dashboard.export(os.environ)
+        target = f"{__name__}:app_from_environment"
+        uvicorn.run(target, factory=True, host=host, port=port, workers=workers)
+        return
     with Store(store_url) as store:
-        app = create_app(store, Settings(token=token))
+        app = create_app(store, Settings(token=token), dashboard=dashboard)
         uvicorn.run(app, host=host, port=port)
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one ``serve`` worker process (database and token from the environment)."""
+    store = Store(os.environ[SERVE_DB_ENV])
+    app = create_app(store, Settings(token=os.environ.get(TOKEN_ENV)))
+    app.router.add_event_handler("shutdown", store.close)
+    return app

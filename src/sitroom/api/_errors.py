@@ -127,7 +127,10 @@ async def _on_store(_request: Request, exc: Exception) -> JSONResponse:
 
 async def _on_bug(request: Request, exc: Exception) -> JSONResponse:
     logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return error_response(500, "an internal error occurred; it has been logged")
+    response = error_response(500, "an internal error occurred; it has been logged")
+    for name, value in getattr(request.app.state, "security_headers", []):
+        response.headers[name.decode("latin-1")] = value.decode("latin-1")
+    return response
 
 
 def add_error_handlers(app: FastAPI) -> None:

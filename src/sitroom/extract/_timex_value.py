@@ -10,6 +10,7 @@ for date formats the rules do not know (it is slow and misreads decades).
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -18,7 +19,10 @@ from ..model import TimePrecision
 from ._timex_lexicon import TimeLexicon
 from ._timex_parse import VAGUE, TimexParts, parser_for
 
+logger = logging.getLogger(__name__)
+
 PAST, FUTURE = "past", "future"
+
 # The month that stands for a season when deciding which year "last summer" means.
 SEASON_MONTH = {"SP": 4, "SU": 7, "FA": 10, "WI": 1}
 TIME_UNITS = {"TH": "H", "TM": "M", "TS": "S"}
@@ -62,10 +66,19 @@ class TimeResolver:
     def resolve(
         self, text: str, anchor: date | None, tense: str | None = None
     ) -> tuple[str | None, TimePrecision | None]:
-        """Return (value, precision) of ``text``; ``tense`` ("past"/"future") breaks ties."""
-        value = resolve_parts(self.parser.parse(text), anchor, tense)
-        if value is None and anchor is not None and any(c.isdigit() for c in text):
-            value = _dateparser_value(text, anchor)
+        """Return (value, precision) of ``text``; ``tense`` ("past"/"future") breaks ties.
+
+        A date that would fall outside the years 1-9999 ("next week" in a text dated
+        9999-12-31, "200,000 weeks ago") cannot be a ``datetime.date``: the expression stays
+        unresolved rather than failing the document.
+        """
+        try:
+            value = resolve_parts(self.parser.parse(text), anchor, tense)
+            if value is None and anchor is not None and any(c.isdigit() for c in text):
+                value = _dateparser_value(text, anchor)
+        except (OverflowError, ValueError) as exc:  # date arithmetic left the calendar
+            logger.debug("time %r left unresolved: %s", text, exc)
+            return None, None
         return value, (precision_of(value) if value else None)
 
 

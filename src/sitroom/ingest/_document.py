@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from sitroom.errors import UnreadableInput
 from sitroom.ingest._decode import normalise_newlines
+from sitroom.ingest._spoofing import spoofing_warnings
 from sitroom.ingest.dateline import find_dateline
 from sitroom.ingest.language import detect_language
 from sitroom.ingest.published import normalise_published
@@ -79,16 +80,28 @@ def document_from_text(
 def build_document(
     text: str, *, origin: str, options: IngestOptions, metadata: Metadata = NO_METADATA
 ) -> Document:
-    """Check ``text``, merge ``options`` over ``metadata`` and analyse the language and dateline."""
+    """Check ``text``, merge ``options`` over ``metadata`` and analyse the language and dateline.
+
+    Look-alike letters, bidi controls and invisible characters are kept but warned about.
+    """
     text = normalise_newlines(text)
     check_text(text, origin=origin, max_chars=options.max_chars)
-    warnings = list(metadata.warnings)
+    # A file name that is not UTF-8 reaches Python with lone surrogates; it is stored too.
+    origin = _UNSTORABLE.sub("\ufffd", origin)
+    warnings = [_UNSTORABLE.sub("\ufffd", warning) for warning in metadata.warnings]
     published = options.published or _file_published(metadata.published, origin, warnings)
+    warnings.extend(spoofing_warnings(text, origin=origin))
+    fields = {
+        name: _storable(_first(given, found), name, origin, warnings)
+        for name, given, found in (
+            ("title", options.title, metadata.title),
+            ("source", options.source, metadata.source),
+            ("url", options.url, metadata.url),
+        )
+    }
     return Document(
         text=text,
-        title=_first(options.title, metadata.title),
-        source=_first(options.source, metadata.source),
-        url=_first(options.url, metadata.url),
+        **fields,
         published=published,
         language=detect_language(text),
         origin=origin,
@@ -138,6 +151,17 @@ def _file_published(value: str | None, origin: str, warnings: list[str]) -> str 
     except ValueError as exc:
         warnings.append(f"{origin}: publication date dropped: {exc}")
         return None
+
+
+def _storable(value: str | None, name: str, origin: str, warnings: list[str]) -> str | None:
+    """``value`` with unstorable characters (NUL, lone surrogates) replaced by U+FFFD.
+
+    Metadata is not worth refusing a document for, unlike its text, whose offsets matter.
+    """
+    if value is None or not _UNSTORABLE.search(value):
+        return value
+    warnings.append(f"{origin}: invalid characters in the {name} replaced by U+FFFD")
+    return _UNSTORABLE.sub("\ufffd", value)
 
 
 def _first(*values: str | None) -> str | None:

@@ -26,6 +26,8 @@ _RFC2822 = re.compile(
     r"(?:[A-Za-z]{3}, )?\d{1,2} [A-Za-z]{3} \d{4} \d{2}:\d{2}(?::\d{2})? (?:[+-]\d{4}|[A-Z]{1,3})$"
 )
 
+_ISO_SHAPE = re.compile(r"^[+-]?\d{4,}-\d{2}-\d{2}(?:$|[T ])")
+
 ISO_EXAMPLE = "2022-02-25 or 2022-02-25T10:30:00+00:00"
 
 
@@ -39,10 +41,15 @@ def normalise_published(value: str) -> str:
     text = " ".join(value.split())
     if not text:
         raise ValueError(f"the publication date is empty; give a date such as {ISO_EXAMPLE}")
+    iso = _from_iso(text)
+    if iso is None and _ISO_SHAPE.match(text):
+        # "2022-13-01" is a broken ISO date, not a day-month swap for dateparser to read.
+        raise ValueError(
+            f"{value!r} is shaped like ISO 8601 (year-month-day) but is not a valid date or "
+            f"time; use e.g. {ISO_EXAMPLE}"
+        )
     parsed = (
-        _from_iso(text)
-        or _from_rfc2822(text)
-        or (_from_dateparser(text) if len(text) <= _MAX_LENGTH else None)
+        iso or _from_rfc2822(text) or (_from_dateparser(text) if len(text) <= _MAX_LENGTH else None)
     )
     if parsed is None:
         raise ValueError(

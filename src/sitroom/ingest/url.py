@@ -52,7 +52,6 @@ REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 TEXT_TYPES = frozenset({"text/plain"})
 SNIFFED_TYPES = frozenset({"", "application/octet-stream"})
-_CHUNK = 65_536
 _INFLATE_STEP = 1_048_576
 
 
@@ -227,7 +226,9 @@ def _read_body(response: httpx.Response, origin: str, *, max_bytes: int, ends: f
     parts: list[bytes] = []
     raw_size = size = 0
     try:
-        for chunk in response.iter_raw(_CHUNK):
+        # No chunk size: httpx would buffer up to it before yielding, so a server dripping a
+        # byte at a time would never reach the deadline check below.
+        for chunk in response.iter_raw():
             raw_size += len(chunk)
             for part in inflater.feed(chunk):
                 size += len(part)

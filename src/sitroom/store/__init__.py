@@ -1,7 +1,9 @@
 """The Sitroom database: documents, their extracted items and mentions, full-text search.
 
-SQLite (one file, WAL, FTS5, readable views for Datasette) by default; other SQLAlchemy
-backends by URL. Writes are idempotent on the document's content hash and atomic per document.
+SQLite (one file, WAL, FTS5, readable views for Datasette) by default; PostgreSQL by a
+``postgresql://`` URL (psycopg 3, tsvector full-text search). The schema is migrated on open by
+Alembic revisions shipped in the package. Writes are idempotent on the document's content hash
+and atomic per document.
 """
 
 from __future__ import annotations

@@ -1,14 +1,15 @@
-"""Engines, SQLite connection settings, write transactions and error translation."""
+"""Engines, SQLite and PostgreSQL connection settings, write transactions, error translation."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, exc
+from sqlalchemy import Connection, Engine, create_engine, event, exc, text
 from sqlalchemy.pool import StaticPool
 
 from ..errors import StoreError
@@ -21,6 +22,15 @@ _IMMEDIATE = "sitroom_immediate"
 
 _MEMORY_URLS = {"sqlite://", "sqlite:///:memory:", ":memory:"}
 
+POSTGRES_DRIVER = "postgresql+psycopg"
+"""The SQLAlchemy dialect+driver used for ``postgresql://`` and ``postgres://`` URLs."""
+
+_POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+_SCHEMA_LOCK_KEY = 0x5172_0001
+"""PostgreSQL advisory lock held while a migration runs (any constant unique to Sitroom)."""
+
+# (regular expression on the lower-cased reason, what to do)
 _HINTS = (
     ("unable to open database file", "check the path and permissions"),
     ("file is not a database", "is it a Sitroom database file?"),
@@ -29,6 +39,13 @@ _HINTS = (
     ("disk is full", "free some disk space"),
     ("disk i/o error", "check the disk and free space"),
     ("no such module: fts5", "this SQLite build lacks FTS5; use a Python with FTS5 enabled"),
+    ("connection refused", "is the PostgreSQL server running on that host and port?"),
+    ("password authentication failed", "check the user and password in the URL"),
+    ("no password supplied", "put the password in the URL or in ~/.pgpass"),
+    (r'database ".*" does not exist', "create it first (createdb NAME) or check the URL"),
+    ("permission denied", "grant the user the rights it needs (CREATE for the first open)"),
+    ("cannot contain nul", "remove NUL characters from the text (Sitroom's readers do)"),
+    ("read-only transaction", "this server is a read-only replica; write to the primary"),
 )
 
 
@@ -42,23 +59,38 @@ def create_store_engine(url: str | Path | Engine) -> Engine:
             "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
         )
     else:
-        text = str(url)
-        if "://" not in text:
-            text = "sqlite:///" + str(Path(text).expanduser())
+        spelled = _normalise_url(str(url))
         try:
-            engine = create_engine(text)
+            # pre_ping: a long-running server (API, watch) survives a database restart.
+            engine = create_engine(spelled, pool_pre_ping=not spelled.startswith("sqlite"))
         except (exc.ArgumentError, exc.NoSuchModuleError, ImportError) as err:
             raise StoreError(
-                f"cannot open database {text!r}: {err}; use a URL such as 'sqlite:///sitroom.db'"
-                " or a file path, and install the driver for other databases"
+                f"cannot open database {spelled!r}: {err}; use a file path or a URL such as"
+                " 'sqlite:///sitroom.db' or 'postgresql://user@host/sitroom'"
+                " (pip install 'sitroom[postgres]' for PostgreSQL)"
             ) from err
     if is_sqlite(engine):
         _configure_sqlite(engine)
     return engine
 
 
+def _normalise_url(text: str) -> str:
+    """A plain path becomes an SQLite URL; libpq-style URLs get the psycopg 3 driver."""
+    if "://" not in text:
+        return "sqlite:///" + str(Path(text).expanduser())
+    for scheme in _POSTGRES_SCHEMES:
+        if text.startswith(scheme):
+            # SQLAlchemy's default PostgreSQL driver is psycopg2, which Sitroom does not use.
+            return f"{POSTGRES_DRIVER}://" + text.removeprefix(scheme)
+    return text
+
+
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
+
+
+def is_postgresql(engine: Engine) -> bool:
+    return engine.dialect.name == "postgresql"
 
 
 def describe(engine: Engine) -> str:
@@ -106,6 +138,16 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
             yield connection
 
 
+def lock_schema(connection: Connection) -> None:
+    """Serialise schema changes between processes for the rest of this transaction.
+
+    SQLite's BEGIN IMMEDIATE already holds the database's write lock; PostgreSQL takes a
+    transaction-scoped advisory lock, so two processes opening a new database migrate in turn.
+    """
+    if is_postgresql(connection.engine):
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK_KEY})
+
+
 def has_fts5(connection: Connection) -> bool:
     """True when this SQLite build can create FTS5 tables."""
     used = connection.exec_driver_sql("SELECT sqlite_compileoption_used('ENABLE_FTS5')").scalar()
@@ -118,8 +160,8 @@ def error_message(action: str, name: str, error: BaseException) -> str:
     reason = str(original).splitlines()[0] if str(original) else type(original).__name__
     message = f"cannot {action} database {name!r}: {reason}"
     lowered = reason.lower()
-    for needle, hint in _HINTS:
-        if needle in lowered:
+    for pattern, hint in _HINTS:
+        if re.search(pattern, lowered):
             return f"{message}; {hint}"
     return message
 

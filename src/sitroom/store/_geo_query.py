@@ -1,11 +1,16 @@
 """Keyset-paginated reads with the filters the API needs: claimed_by, near and bbox.
 
 ``Store``'s list methods return every row up to a ``limit``; a web client needs pages it can walk
-with a cursor, and geographic filters. This module builds on ``_query`` (same joins, same
-``since``/``until`` rules, same row shape) and adds, per item kind, a stable sort key so that a
-page can start strictly after the last row of the previous one. Distances are great-circle
-(haversine) kilometres, checked in Python after a bounding-box prefilter in SQL, so any SQLAlchemy
-backend works. This module neither opens databases nor knows about HTTP.
+with a cursor, and geographic filters. Items are sorted by ``(day, published, document_id, idx)``
+(``day``: the item's own date, else its document's publication day, as in ``_query``), and a page
+starts strictly after the last row of the previous one.
+
+A page is read in two steps. First its keys come from the kind's key table (``_indexes``), whose
+indexes return rows already in order: one ordered scan per *stream* (a date segment, times a
+grid cell for ``near``/``bbox``), merged in Python, so no query sorts or counts the whole table.
+Then the page's rows are loaded by primary key. Distances are great-circle (haversine)
+kilometres, checked in Python after a bounding-box prefilter in SQL, so any SQLAlchemy backend
+works. This module neither opens databases nor knows about HTTP.
 """
 
 from __future__ import annotations
@@ -17,35 +22,32 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import (
-    ColumnElement,
-    Connection,
-    Engine,
-    Select,
-    Table,
-    and_,
-    case,
-    func,
-    or_,
-    select,
-    tuple_,
-)
+from sqlalchemy import Connection, Engine, func, literal_column, select, tuple_
 
-from . import _query, schema
+from . import _keyset, _query, schema
 from ._connect import translate_errors
 from ._errors import InvalidArgument
+from ._indexes import KEY_COLUMNS, KEY_SPECS, cells_covering
+from ._keyset import LIKE_FIELDS, Shape
 
 Row = dict[str, Any]
 Key = tuple[Any, ...]
 
 EARTH_RADIUS_KM = 6371.0088
 """Mean Earth radius used for great-circle distances."""
+MAX_STREAM_CELLS = 36
+"""Above this many grid cells, a geographic filter scans in key order instead of per cell."""
+UNION_CHUNK = 8
+"""Most streams read by one statement."""
+MIN_FETCH = 8
+"""Fewest key rows one stream reads in the first round of a merge."""
+MAX_FETCH = 4_000
+"""Most key rows one stream reads per round while merging."""
 
 ITEM_KINDS = ("events", "statements", "figures", "places", "entities")
 
-_GEO_KINDS = {"events", "places"}
-_KEY_COLUMNS = ("_k_day", "_k_pub", "document_id", "_k_idx")
-_SCAN_FACTOR = 4  # rows read per wanted row while a Python-side distance filter thins them
+_CLASS_FILTERS = {"type": str.upper, "metric": str.lower, "stance": str.lower}
+"""ItemFilter field stored as a key table's ``class``, and how its value is normalised."""
 
 
 @dataclass(frozen=True)
@@ -123,29 +125,16 @@ def page_items(
         _query.check_bound(filters.since, "since"),
         _query.check_bound(filters.until, "until"),
     )
-    query, table = _item_query(kind, replace(filters, since=since, until=until))
-    rows: list[Row] = []
-    scan = limit + 1 if filters.near is None else (limit + 1) * _SCAN_FACTOR
-    while len(rows) <= limit:
-        batch_query = query if after is None else query.where(_key_expr(table) > tuple_(*after))
-        batch = [dict(r) for r in connection.execute(batch_query.limit(scan)).mappings()]
-        if not batch:
-            break
-        after = _row_key(batch[-1])
-        rows.extend(_within_radius(batch, filters.near))
-        if len(batch) < scan:
-            break
-    more = len(rows) > limit
-    rows = rows[:limit]
-    if table.name in schema.MENTION_TABLES:
-        _query._attach_mentions(connection, table.name, rows)
-    next_key = _row_key(rows[-1]) if more and rows else None
-    for row in rows:
-        for column in _KEY_COLUMNS:
-            if column.startswith("_"):
-                del row[column]
-        if kind == "entities":
-            row["aliases"] = json.loads(row["aliases"])
+    if _query.unmatchable(
+        *vars(filters).values(), *(after or ())
+    ):  # NUL: PostgreSQL cannot compare it
+        return [], None
+    plan = _plan(kind, replace(filters, since=since, until=until))
+    keys = _page_keys(connection, plan, after, limit + 1)
+    more = len(keys) > limit
+    keys = keys[:limit]
+    rows = _load_rows(connection, kind, keys)
+    next_key = tuple(keys[-1][c] for c in KEY_COLUMNS) if more and keys else None
     return rows, next_key
 
 
@@ -163,8 +152,12 @@ def page_documents(
     """Documents without text, newest first (undated last), and the key to continue from."""
     _query.check_limit(limit)
     since, until = _query.check_bound(since, "since"), _query.check_bound(until, "until")
+    if _query.unmatchable(language, status, source):  # NUL: PostgreSQL cannot compare it
+        return [], None
     docs = schema.documents
-    published = func.coalesce(docs.c.published, "")
+    # Spelled exactly as ix_documents_keyset (a literal, not a bound parameter), so the index
+    # serves the order.
+    published = func.coalesce(docs.c.published, literal_column("''"))
     columns = [c for c in docs.c if c.name not in {"pk", "text"}]
     query = select(*columns, *_query._counts(), published.label("_k_pub")).where(
         *_query.within(_query._published_day, since, until)
@@ -188,136 +181,204 @@ def page_documents(
 
 def key_length(kind: str) -> int:
     """How many values a continuation key of ``kind`` (an item kind or ``documents``) has."""
-    return 2 if kind == "documents" else len(_KEY_COLUMNS)
+    return 2 if kind == "documents" else len(KEY_COLUMNS)
 
 
-# --- building the query ---------------------------------------------------------------------
+# --- planning: which ordered scans answer a filter ------------------------------------------
+
+_NO_UPPER = "~"
+"""Sorts after every ``day`` (ISO digits and hyphens) and before none of them."""
+_DATED = "0"
+"""Sorts before every dated ``day`` and after the undated ``''``."""
 
 
-def _item_query(kind: str, filters: ItemFilter) -> tuple[Select[Any], Table]:
-    table: Table = schema.metadata.tables[kind]
-    extra: list[ColumnElement[Any]] = []
-    place_table = None
-    if kind == "events":
-        place_table = schema.places.alias("event_place")
-        extra.append(place_table.c.name.label("place_name"))
-    lat, lon = _coordinates(table, place_table)
-    if lat is not None and lon is not None:
-        extra += [lat.label("geo_lat"), lon.label("geo_lon")]
-    day = _query._item_day(table)
-    keys = [func.coalesce(day, "").label("_k_day"), func.coalesce(_query._docs.c.published, "")]
-    query = _query._items(
-        table, *extra, keys[0], keys[1].label("_k_pub"), table.c.idx.label("_k_idx")
-    )
-    if place_table is not None:
-        query = query.outerjoin(
-            place_table,
-            (place_table.c.document_id == table.c.document_id)
-            & (place_table.c.id == table.c.place),
-        )
-    query = query.where(*_query.within(day, filters.since, filters.until))
-    query = query.where(*_clauses(table, place_table, filters, lat, lon))
-    query = query.order_by(*_key_parts(table))
-    return query, table
+_EMPTY = {"lo": "", "hi": "", "cell": -1}
+"""A stream with no rows (``day < ''``), to pad a union to a compiled size."""
 
 
-def _key_parts(table: Table) -> list[ColumnElement[Any]]:
-    day = func.coalesce(_query._item_day(table), "")
-    return [day, func.coalesce(_query._docs.c.published, ""), table.c.document_id, table.c.idx]
+@dataclass
+class _Plan:
+    """The ordered scans (streams) of a key table whose merge is the filtered list."""
+
+    shape: Shape
+    params: dict[str, Any]
+    streams: list[dict[str, Any]]  # per stream: its day range (lo, hi) and grid cell
+    near: Near | None = None
 
 
-def _key_expr(table: Table) -> ColumnElement[Any]:
-    return tuple_(*_key_parts(table))
+def _plan(kind: str, f: ItemFilter) -> _Plan:
+    spec = KEY_SPECS[kind]
+    params: dict[str, Any] = {"document_id": f.document_id, "item_id": f.item_id}
+    index: str | None = f"ix_{kind}_keys_order"
+    klass = bool(spec.class_column and getattr(f, spec.class_column))
+    if klass:
+        assert spec.class_column is not None
+        params["class"] = _CLASS_FILTERS[spec.class_column](getattr(f, spec.class_column))
+        index = f"ix_{kind}_keys_class"
+    residual = _residual(kind, f, spec.class_column, params)
+    geo = spec.geo and bool(f.located or f.near or f.bbox)
+    boxes = _boxes(f) if geo else []
+    cells: list[int] | None = None
+    for b, ((south, north), lons) in enumerate(boxes):
+        params |= {f"b{b}s": south, f"b{b}n": north}
+        for j, (west, east) in enumerate(lons):
+            params |= {f"b{b}w{j}": west, f"b{b}e{j}": east}
+        found = cells_covering((south, north), lons, MAX_STREAM_CELLS)
+        if found is not None and (cells is None or len(found) < len(cells)):
+            cells = found
+    days = _day_ranges(f.since, f.until)
+    streams = days if cells is None else [{**d, "cell": c} for c in cells for d in days]
+    if cells is not None:
+        index = f"ix_{kind}_keys_cell"
+    if f.document_id is not None or f.item_id is not None:
+        index = None  # the primary key finds them
+    shape = Shape(
+        kind, index, document=f.document_id is not None, item=f.item_id is not None,
+        klass=klass, located=geo, boxes=tuple(len(lons) for _, lons in boxes),
+        residual=residual, cells=cells is not None,
+    )  # fmt: skip
+    return _Plan(shape, params, streams, f.near if geo else None)
 
 
-def _row_key(row: Row) -> Key:
-    return tuple(row[c] for c in _KEY_COLUMNS)
+def _residual(
+    kind: str, f: ItemFilter, class_column: str | None, params: dict[str, Any]
+) -> tuple[str, ...]:
+    """Filters on the item table's own columns (not in the key table); their values go in params."""
+    columns = schema.metadata.tables[kind].c
+    fields = []
+    for name in ("type", "speaker", "stance", "claimed_by", "metric", "name", "place"):
+        value = getattr(f, name)
+        if not value or name == class_column:
+            continue
+        if name == "place":
+            if kind != "events":
+                continue
+            params["r_place_id"] = value
+        elif name not in columns:
+            continue
+        if name in ("place", *LIKE_FIELDS):
+            params[f"r_{name}"] = _query.like_pattern(value)
+        else:
+            params[f"r_{name}"] = _CLASS_FILTERS[name](value)
+        fields.append(name)
+    return tuple(fields)
 
 
-def _coordinates(
-    table: Table, place_table: Any
-) -> tuple[ColumnElement[Any] | None, ColumnElement[Any] | None]:
-    if table.name == "places":
-        return table.c.lat, table.c.lon
-    if table.name != "events":
-        return None, None
-    own = table.c.lat.is_not(None) & table.c.lon.is_not(None)
-    return (
-        case((own, table.c.lat), else_=place_table.c.lat),
-        case((own, table.c.lon), else_=place_table.c.lon),
-    )
+def _day_ranges(since: str | None, until: str | None) -> list[dict[str, Any]]:
+    """Index ranges ``lo <= day < hi`` whose union is ``_query.within``'s overlap rule.
+
+    A day, month or year ``d`` overlaps ``[since, ...)`` when ``d >= since`` or ``d`` is the
+    year or month of ``since``; and it is within ``(..., until]`` when ``d < until'``, ``until'``
+    being the smallest string after every string that starts with ``until``. Without bounds the
+    range also keeps undated items (``day = ''``).
+    """
+    end = until[:-1] + chr(ord(until[-1]) + 1) if until else _NO_UPPER
+    if not since:
+        return [{"lo": _DATED if until else "", "hi": end}]
+    # A year or month of ``since`` is its own range, holding that one value.
+    prefixes = sorted({since[:n] for n in (4, 7) if n < len(since)})
+    exact = [{"lo": p, "hi": p + " "} for p in prefixes if p < end]
+    return [*exact, {"lo": since, "hi": end}]
 
 
-def _clauses(
-    table: Table,
-    place_table: Any,
-    f: ItemFilter,
-    lat: ColumnElement[Any] | None,
-    lon: ColumnElement[Any] | None,
-) -> list[ColumnElement[bool]]:
-    c = table.c
-    clauses: list[ColumnElement[bool]] = []
-    if f.document_id is not None:
-        clauses.append(c.document_id == f.document_id)
-    if f.item_id is not None:
-        clauses.append(c.id == f.item_id)
-    if f.type and "type" in c:
-        clauses.append(c.type == f.type.upper())
-    if f.speaker and "speaker" in c:
-        clauses.append(_query.contains(c.speaker, f.speaker))
-    if f.stance and "stance" in c:
-        clauses.append(c.stance == f.stance.lower())
-    if f.claimed_by and "claimed_by" in c:
-        clauses.append(_query.contains(c.claimed_by, f.claimed_by))
-    if f.metric and "metric" in c:
-        clauses.append(c.metric == f.metric.lower())
-    if f.name and "name" in c:
-        name = _query.contains(c.name, f.name)
-        clauses.append(or_(name, _query.contains(c.aliases, f.name)) if "aliases" in c else name)
-    if f.place and place_table is not None:
-        clauses.append(or_(c.place == f.place, _query.contains(place_table.c.name, f.place)))
-    if table.name in _GEO_KINDS and lat is not None and lon is not None:
-        clauses += _geo_clauses(f, lat, lon)
-    return clauses
+Box = tuple[tuple[float, float], list[tuple[float, float]]]
+"""A latitude range and one or two longitude ranges (two when crossing the antimeridian)."""
 
 
-def _geo_clauses(
-    f: ItemFilter, lat: ColumnElement[Any], lon: ColumnElement[Any]
-) -> list[ColumnElement[bool]]:
-    clauses: list[ColumnElement[bool]] = []
-    if f.located or f.near or f.bbox:
-        clauses += [lat.is_not(None), lon.is_not(None)]
+def _boxes(f: ItemFilter) -> list[Box]:
+    boxes: list[Box] = []
     if f.bbox is not None:
         b = f.bbox
-        clauses.append(lat.between(b.min_lat, b.max_lat))
-        if b.min_lon <= b.max_lon:
-            clauses.append(lon.between(b.min_lon, b.max_lon))
-        else:
-            clauses.append(or_(lon >= b.min_lon, lon <= b.max_lon))
+        lons = [(b.min_lon, b.max_lon)]
+        if b.min_lon > b.max_lon:
+            lons = [(b.min_lon, 180.0), (-180.0, b.max_lon)]
+        boxes.append(((b.min_lat, b.max_lat), lons))
     if f.near is not None:
-        clauses += _near_box(f.near, lat, lon)
-    return clauses
+        boxes.append(_near_box(f.near))
+    return boxes
 
 
-def _near_box(
-    near: Near, lat: ColumnElement[Any], lon: ColumnElement[Any]
-) -> list[ColumnElement[bool]]:
+def _near_box(near: Near) -> Box:
     """A box that contains the circle (a prefilter; the exact test is in Python)."""
     dlat = math.degrees(near.radius_km / EARTH_RADIUS_KM)
-    clauses: list[ColumnElement[bool]] = [lat.between(near.lat - dlat, near.lat + dlat)]
+    lats = (max(-90.0, near.lat - dlat), min(90.0, near.lat + dlat))
     cos_lat = math.cos(math.radians(min(abs(near.lat) + dlat, 90.0)))
-    if cos_lat > 1e-6:
-        dlon = dlat / cos_lat
-        if dlon < 180 and near.lon - dlon >= -180 and near.lon + dlon <= 180:
-            clauses.append(lon.between(near.lon - dlon, near.lon + dlon))
-        elif dlon < 180:  # the box crosses the antimeridian
-            west, east = _wrap(near.lon - dlon), _wrap(near.lon + dlon)
-            clauses.append(or_(lon >= west, lon <= east))
-    return [and_(*clauses)]
+    if cos_lat <= 1e-6 or dlat / cos_lat >= 180:
+        return lats, [(-180.0, 180.0)]
+    dlon = dlat / cos_lat
+    west, east = near.lon - dlon, near.lon + dlon
+    if west >= -180 and east <= 180:
+        return lats, [(west, east)]
+    west, east = _wrap(west), _wrap(east)  # the box crosses the antimeridian
+    return lats, [(west, 180.0), (-180.0, east)]
 
 
 def _wrap(lon: float) -> float:
     return (lon + 180.0) % 360.0 - 180.0
+
+
+# --- reading keys: merging ordered streams ---------------------------------------------------
+
+
+def _page_keys(connection: Connection, plan: _Plan, after: Key | None, want: int) -> list[Row]:
+    """The first ``want`` key rows after ``after`` in the union of the plan's streams.
+
+    Each round reads up to ``fetch`` rows from every stream not yet exhausted. Up to the
+    smallest last key among streams that filled their quota (the frontier), the merged rows are
+    complete; rows past it are kept only from streams that are exhausted.
+    """
+    found: list[Row] = []
+    pending: list[Row] = []
+    active = list(range(len(plan.streams)))
+    # Many streams rarely all hold a page each: start small, double where a stream runs dry.
+    fetch = min(want, max(MIN_FETCH, 2 * want // len(active) + 1))
+    while True:
+        fresh = _fetch(connection, plan, active, after, fetch)
+        counts: dict[int, int] = {}
+        last: dict[int, Key] = {}
+        for row in fresh:
+            stream = row["_s"]
+            counts[stream] = counts.get(stream, 0) + 1
+            key: Key = row["_key"]
+            last[stream] = max(last.get(stream, key), key)
+        full = [s for s in active if counts.get(s, 0) >= fetch]
+        rows = sorted([*fresh, *pending], key=lambda r: r["_key"])
+        if not full:
+            found += _within_radius(rows, plan.near)
+            return found[:want]
+        frontier = min(last[s] for s in full)
+        done = set(full)
+        found += _within_radius([r for r in rows if r["_key"] <= frontier], plan.near)
+        if len(found) >= want:
+            return found[:want]
+        pending = [r for r in rows if r["_key"] > frontier and r["_s"] not in done]
+        after, active, fetch = frontier, full, min(fetch * 2, MAX_FETCH)
+
+
+def _fetch(
+    connection: Connection, plan: _Plan, streams: Sequence[int], after: Key | None, fetch: int
+) -> list[Row]:
+    """Up to ``fetch`` key rows after ``after`` from each of ``streams``, tagged ``_s``."""
+    rows: list[Row] = []
+    for first in range(0, len(streams), UNION_CHUNK):
+        chunk = streams[first : first + UNION_CHUNK]
+        # Padded to a power of two with empty streams, so few statements are ever compiled.
+        members = 1 << (len(chunk) - 1).bit_length()
+        params = {**plan.params, "n": fetch}
+        for member in range(members):
+            stream = plan.streams[chunk[member]] if member < len(chunk) else _EMPTY
+            params |= {f"{name}_{member}": value for name, value in stream.items()}
+            # Below every key of the stream's first day: an empty pub and document id sort first.
+            start: Key = (stream["lo"], "", "", -1)
+            if after is not None and tuple(after) > start:
+                start = tuple(after)
+            params |= {f"a{j}_{member}": value for j, value in enumerate(start)}
+        shape = replace(plan.shape, members=members)
+        for row in _keyset.run(connection, ("keys", shape), params):
+            row["_s"] = chunk[row["_s"]]
+            row["_key"] = tuple(row[c] for c in KEY_COLUMNS)
+            rows.append(row)
+    return rows
 
 
 def _within_radius(rows: Sequence[Row], near: Near | None) -> list[Row]:
@@ -325,8 +386,41 @@ def _within_radius(rows: Sequence[Row], near: Near | None) -> list[Row]:
         return list(rows)
     kept = []
     for row in rows:
-        distance = haversine_km(near.lat, near.lon, row["geo_lat"], row["geo_lon"])
+        distance = haversine_km(near.lat, near.lon, row["lat"], row["lon"])
         if distance <= near.radius_km:
             row["distance_km"] = round(distance, 3)
             kept.append(row)
     return kept
+
+
+# --- loading the page's rows -----------------------------------------------------------------
+
+
+def _load_rows(connection: Connection, kind: str, keys: Sequence[Row]) -> list[Row]:
+    """The full rows of ``keys``, in their order, with their mentions and ``distance_km``."""
+    if not keys:
+        return []
+    size, params = _keyset.pair_params([(k["document_id"], k["id"]) for k in keys])
+    found = {
+        (r["document_id"], r["id"]): r
+        for r in _keyset.run(connection, ("rows", kind, size), params)
+    }
+    mentions: dict[tuple[str, str], list[Row]] = {}
+    if kind in schema.MENTION_TABLES:
+        for m in _keyset.run(connection, ("mentions", kind, size), params):
+            mention = {"start": m["start"], "end": m["end"], "text": m["text"]}
+            mentions.setdefault((m["document_id"], m["item_id"]), []).append(mention)
+    rows = []
+    for key in keys:
+        pair = (key["document_id"], key["id"])
+        row = found.get(pair)
+        if row is None:  # deleted between the two reads
+            continue
+        if "distance_km" in key:
+            row["distance_km"] = key["distance_km"]
+        if kind == "entities":
+            row["aliases"] = json.loads(row["aliases"])
+        if kind in schema.MENTION_TABLES:
+            row["mentions"] = mentions.get(pair, [])
+        rows.append(row)
+    return rows

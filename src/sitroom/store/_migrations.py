@@ -3,33 +3,34 @@
 ``schema_version`` holds one row per applied migration. A database whose highest version is
 above :data:`SCHEMA_VERSION` was written by a newer Sitroom and is refused with
 :class:`SchemaTooNew`, rather than read or written with the wrong assumptions. To change the
-schema, append a :class:`Migration`; never edit one that has shipped.
+schema, append a :class:`Migration` and add its Alembic revision file to
+``migrations/versions/`` (``_alembic`` runs them; see docs/postgres.md); never edit one that
+has shipped. Migrations must be portable: SQLAlchemy DDL, or one branch per dialect.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from sqlalchemy import (
     Column,
     Connection,
-    Engine,
     Integer,
     MetaData,
     Table,
     Text,
     func,
-    insert,
     inspect,
     select,
 )
 from sqlalchemy.sql import text
 
 from ..errors import SchemaTooNew, StoreError
-from . import schema
-from ._connect import has_fts5, is_sqlite, write_transaction
+from ..merge._tables import create_merge_tables
+from . import _search_pg, schema
+from ._connect import has_fts5, is_postgresql, is_sqlite
+from ._indexes import create_performance_indexes
 
 
 @dataclass(frozen=True)
@@ -56,15 +57,21 @@ def _initial_schema(connection: Connection) -> None:
     schema.metadata.create_all(connection)
     for name, sql in schema.VIEWS.items():
         connection.execute(text(f"CREATE VIEW {name} AS {sql}"))
-    # Full-text search is SQLite's FTS5; other backends (PostgreSQL) get their index from a
-    # later migration and search falls back to substring matching meanwhile.
+    # Full-text search: FTS5 on SQLite, tsvector GIN indexes on PostgreSQL; on other backends
+    # (and SQLite builds without FTS5) search falls back to substring matching.
     if is_sqlite(connection.engine) and has_fts5(connection):
         for table in schema.FTS_TABLES:
             for statement in schema.fts_statements(table):
                 connection.execute(text(statement))
+    elif is_postgresql(connection.engine):
+        _search_pg.create_search(connection)
 
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial schema", _initial_schema),)
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "initial schema", _initial_schema),
+    Migration(2, "merged items and near-duplicate documents", create_merge_tables),
+    Migration(3, "indexes for large databases", create_performance_indexes),
+)
 
 SCHEMA_VERSION = MIGRATIONS[-1].version
 """The newest schema this Sitroom knows."""
@@ -77,35 +84,8 @@ def current_version(connection: Connection) -> int:
     return connection.scalar(select(func.max(schema_version.c.version))) or 0
 
 
-def ensure_schema(engine: Engine, name: str) -> int:
-    """Create or upgrade the schema; return its version. Raises SchemaTooNew, StoreError."""
-    # Read first, so an up-to-date database opens without taking the write lock (read-only
-    # files, a concurrent ingest in another process).
-    with engine.connect() as connection:
-        version = current_version(connection)
-        _check_version(connection, version, name)
-    if version == SCHEMA_VERSION:
-        return version
-    for migration in MIGRATIONS:
-        with write_transaction(engine) as connection:
-            version = current_version(connection)
-            _check_version(connection, version, name)
-            if migration.version <= version:
-                continue
-            schema_version.create(connection, checkfirst=True)
-            migration.apply(connection)
-            connection.execute(
-                insert(schema_version),
-                {
-                    "version": migration.version,
-                    "name": migration.name,
-                    "applied_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                },
-            )
-    return SCHEMA_VERSION
-
-
-def _check_version(connection: Connection, version: int, name: str) -> None:
+def check_version(connection: Connection, version: int, name: str) -> None:
+    """Raise SchemaTooNew for a newer Sitroom's database, StoreError for a foreign one."""
     if version > SCHEMA_VERSION:
         raise SchemaTooNew(
             f"database {name!r} has schema version {version}, newer than the {SCHEMA_VERSION}"

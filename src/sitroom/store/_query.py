@@ -4,6 +4,8 @@ Item rows also carry ``document_id`` and the document's ``published``, ``source`
 items with mentions carry them as a list of ``{start, end, text}``. ``since``/``until`` compare
 the item's own date (ISO day, month or year) when it has one, else the document's published day;
 a month or year matches a bound it overlaps (``2022-02`` is within ``since="2022-02-10"``).
+Filter values containing NUL match nothing: PostgreSQL cannot store or compare NUL in text, and
+Sitroom's readers strip it. NULLs sort first (ascending) on every backend, as SQLite does.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from sqlalchemy import (
     Select,
     Table,
     Text,
+    false,
     func,
     literal,
     or_,
@@ -75,10 +78,32 @@ def within(
     return clauses
 
 
+def unmatchable(*values: object) -> bool:
+    """True when a filter value holds NUL: it matches nothing (PostgreSQL cannot compare it)."""
+    return any(isinstance(value, str) and "\x00" in value for value in values)
+
+
+def equals(column: ColumnElement[Any], value: str) -> ColumnElement[bool]:
+    """``column = value``; false for a value with NUL, which PostgreSQL cannot even compare."""
+    if unmatchable(value):
+        return false()
+    return column == value
+
+
 def contains(column: ColumnElement[Any], value: str) -> ColumnElement[bool]:
     """Case-insensitive substring match, with LIKE wildcards in ``value`` taken literally."""
+    if unmatchable(value):
+        return false()
+    return column.ilike(like_pattern(value), escape=LIKE_ESCAPE)
+
+
+LIKE_ESCAPE = "\\"
+
+
+def like_pattern(value: str) -> str:
+    """The ``ILIKE`` pattern (escaped with :data:`LIKE_ESCAPE`) matching ``value`` anywhere."""
     escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return column.ilike(f"%{escaped}%", escape="\\")
+    return f"%{escaped}%"
 
 
 def _counts() -> list[ColumnElement[Any]]:
@@ -109,24 +134,26 @@ def list_documents(
     columns = [c for c in _docs.c if c.name not in {"pk", "text"}]
     query = select(*columns, *_counts()).where(*within(_published_day, since, until))
     if language:
-        query = query.where(_docs.c.language == language)
+        query = query.where(equals(_docs.c.language, language))
     if status:
-        query = query.where(_docs.c.status == status)
-    query = query.order_by(_docs.c.published.desc(), _docs.c.ingested_at.desc(), _docs.c.id)
+        query = query.where(equals(_docs.c.status, status))
+    query = query.order_by(
+        _docs.c.published.desc().nulls_last(), _docs.c.ingested_at.desc(), _docs.c.id
+    )
     rows = connection.execute(query.limit(limit)).mappings()
     return [_document_row(r) for r in rows]
 
 
 def get_document(connection: Connection, doc_id: str) -> Row | None:
     columns = [c for c in _docs.c if c.name != "pk"]
-    query = select(*columns, *_counts()).where(_docs.c.id == doc_id)
+    query = select(*columns, *_counts()).where(equals(_docs.c.id, doc_id))
     mapping = connection.execute(query).mappings().first()
     return None if mapping is None else _document_row(mapping)
 
 
 def get_result_json(connection: Connection, doc_id: str) -> str | None:
     table = schema.document_results
-    return connection.scalar(select(table.c.json).where(table.c.document_id == doc_id))
+    return connection.scalar(select(table.c.json).where(equals(table.c.document_id, doc_id)))
 
 
 def _items(table: Table, *extra: ColumnElement[Any]) -> Select[Any]:
@@ -153,7 +180,9 @@ def _run(
     day = _item_day(table)
     order = table.c.idx if "idx" in table.c else table.c.start
     query = query.where(*within(day, since, until))
-    query = query.order_by(day, _docs.c.published, table.c.document_id, order).limit(limit)
+    query = query.order_by(
+        day.nulls_first(), _docs.c.published.nulls_first(), table.c.document_id, order
+    ).limit(limit)
     rows = [dict(r) for r in connection.execute(query).mappings()]
     if table.name in schema.MENTION_TABLES:
         _attach_mentions(connection, table.name, rows)
@@ -196,7 +225,7 @@ def list_statements(
     if speaker:
         query = query.where(contains(table.c.speaker, speaker))
     if stance:
-        query = query.where(table.c.stance == stance.lower())
+        query = query.where(equals(table.c.stance, stance.lower()))
     return _run(connection, table, query, since, until, limit)
 
 
@@ -214,9 +243,9 @@ def list_events(
         places, (places.c.document_id == table.c.document_id) & (places.c.id == table.c.place)
     )
     if type:
-        query = query.where(table.c.type == type.upper())
+        query = query.where(equals(table.c.type, type.upper()))
     if place:
-        query = query.where(or_(table.c.place == place, contains(places.c.name, place)))
+        query = query.where(or_(equals(table.c.place, place), contains(places.c.name, place)))
     return _run(connection, table, query, since, until, limit)
 
 
@@ -231,7 +260,7 @@ def list_figures(
     table = schema.figures
     query = _items(table)
     if metric:
-        query = query.where(table.c.metric == metric.lower())
+        query = query.where(equals(table.c.metric, metric.lower()))
     return _run(connection, table, query, since, until, limit)
 
 
@@ -268,7 +297,7 @@ def list_entities(
     table = schema.entities
     query = _items(table)
     if type:
-        query = query.where(table.c.type == type.upper())
+        query = query.where(equals(table.c.type, type.upper()))
     if name:
         query = query.where(or_(contains(table.c.name, name), contains(table.c.aliases, name)))
     rows = _run(connection, table, query, since, until, limit)

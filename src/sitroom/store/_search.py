@@ -2,8 +2,9 @@
 
 On SQLite the query is first tried as FTS5 syntax (``"exact phrase"``, ``OR``, ``prefix*``,
 ``title:word``); if SQLite rejects it, every word is quoted and the query is run again as plain
-words, so hostile or mistyped input finds what it can and never raises. Other backends, and
-SQLite builds without FTS5, match every word as a case-insensitive substring instead.
+words, so hostile or mistyped input finds what it can and never raises. PostgreSQL answers the
+same syntax with ``tsvector`` indexes (``_search_pg``). Other backends, and databases without
+their full-text index, match every word as a case-insensitive substring instead.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from typing import Any
 from sqlalchemy import Connection, Engine, and_, exc, func, literal, select
 from sqlalchemy.sql import text
 
-from . import schema
+from . import _search_pg, schema
+from ._connect import is_postgresql, is_sqlite
 from ._query import contains
 
 Row = dict[str, Any]
@@ -42,6 +44,29 @@ FROM statements_fts JOIN statements s ON s.pk = statements_fts.rowid
 JOIN documents d ON d.id = s.document_id
 WHERE statements_fts MATCH :query ORDER BY rank LIMIT :limit
 """
+
+
+FTS5 = "fts5"
+TSVECTOR = "tsvector"
+
+
+def search_index(connection: Connection) -> str | None:
+    """The database's full-text index: :data:`FTS5`, :data:`TSVECTOR`, or None (substrings)."""
+    if is_sqlite(connection.engine) and has_fts(connection):
+        return FTS5
+    if is_postgresql(connection.engine) and _search_pg.has_search(connection):
+        return TSVECTOR
+    return None
+
+
+def search(engine: Engine, index: str | None, query: str, limit: int) -> list[Row]:
+    """Documents and statements matching ``query``, best first, with the index there is."""
+    if index == FTS5:
+        return fts_search(engine, query, limit)
+    if index == TSVECTOR:
+        return _search_pg.search(engine, query, limit, marks=(SNIPPET_START, SNIPPET_END))
+    with engine.connect() as connection:
+        return like_search(connection, query, limit)
 
 
 def quote_words(query: str) -> str:

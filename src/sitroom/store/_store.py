@@ -14,15 +14,9 @@ from sqlalchemy import Connection, Engine, exc
 from ..errors import NotFound, StoreError
 from ..model import Document, DocumentResult
 from . import _query, _search, _write
-from ._connect import (
-    create_store_engine,
-    describe,
-    is_sqlite,
-    translate_errors,
-    write_transaction,
-)
+from ._alembic import ensure_schema
+from ._connect import create_store_engine, describe, translate_errors, write_transaction
 from ._errors import InvalidArgument
-from ._migrations import ensure_schema
 from .schema import STATUSES
 
 DEFAULT_DB_URL = "sqlite:///sitroom.db"
@@ -34,7 +28,7 @@ Row = dict[str, Any]
 
 
 class Store:
-    """A Sitroom database: SQLite file by default, any SQLAlchemy URL, path or Engine.
+    """A Sitroom database: SQLite file by default, PostgreSQL by URL, or an Engine.
 
     Opening creates or upgrades the schema (raising ``SchemaTooNew`` for a database written by
     a newer Sitroom). Every database error surfaces as :class:`StoreError` naming the database.
@@ -47,7 +41,7 @@ class Store:
             with self._errors("open"):
                 self.schema_version = ensure_schema(self.engine, self.name)
                 with self.engine.connect() as connection:
-                    self._fts = is_sqlite(self.engine) and _search.has_fts(connection)
+                    self._fts = _search.search_index(connection)
         except BaseException:
             if not isinstance(url, Engine):  # ours to release; a caller's Engine stays open
                 self.engine.dispose()
@@ -233,14 +227,12 @@ class Store:
 
         Rows: ``kind`` (document|statement), ``document_id``, ``id`` (statement id),
         ``title``, ``source``, ``published``, ``speaker``, ``stance``, ``snippet``, ``rank``.
-        FTS5 syntax is honoured when valid; anything else is searched as plain words.
+        FTS5 syntax is honoured when valid (on SQLite and PostgreSQL alike); anything else is
+        searched as plain words. ``rank`` orders rows (lower is better) within one backend.
         """
         _query.check_limit(limit)
         with self._errors("search"):
-            if self._fts:
-                return _search.fts_search(self.engine, query, limit)
-            with self.engine.connect() as connection:
-                return _search.like_search(connection, query, limit)
+            return _search.search(self.engine, self._fts, query, limit)
 
     def stats(self) -> dict[str, int]:
         """Counts of documents (total, analysed, flagged), sources, items and mentions."""

@@ -11,12 +11,15 @@ from sqlalchemy import Connection, Table, insert, select
 
 from ..model import Document, DocumentResult, Mention, is_iso_date_value
 from . import schema
+from ._query import equals
 
 Row = dict[str, Any]
 
 
 def exists(connection: Connection, content_hash: str) -> bool:
-    query = select(schema.documents.c.id).where(schema.documents.c.content_hash == content_hash)
+    query = select(schema.documents.c.id).where(
+        equals(schema.documents.c.content_hash, content_hash)
+    )
     return connection.execute(query).first() is not None
 
 

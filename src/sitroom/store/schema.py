@@ -1,5 +1,8 @@
 """The database schema: plain snake_case tables, foreign keys, readable views and FTS5.
 
+The same tables and views are created on SQLite and PostgreSQL; only full-text search differs
+(FTS5 tables here, ``tsvector`` columns in ``_search_pg``).
+
 Tables hold one row per contract item, keyed by ``(document_id, id)`` (times, which have no id in
 the contract, by ``(document_id, idx)``), plus one row per mention. The full ``DocumentResult``
 JSON is kept in ``document_results`` so :meth:`Store.result` round-trips exactly. Views
@@ -268,7 +271,8 @@ FTS_TABLES: dict[str, tuple[str, ...]] = {
     "documents": ("title", "text"),
     "statements": ("speaker", "text"),
 }
-"""Tables with an FTS5 index ``<table>_fts`` (SQLite only), and the columns it covers."""
+"""Searchable tables and the columns their full-text index ``<table>_fts`` covers: an FTS5
+table on SQLite, a GIN index on a ``tsvector`` column on PostgreSQL (``_search_pg``)."""
 
 FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
 

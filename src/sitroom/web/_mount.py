@@ -8,7 +8,7 @@ packages. Nothing is fetched from another host unless a tile URL is configured.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -62,6 +62,17 @@ class DashboardSettings:
             tile_url=environ.get(TILE_URL_ENV) or None,
             tile_attribution=environ.get(TILE_ATTRIBUTION_ENV) or None,
         )
+
+    def export(self, environ: MutableMapping[str, str]) -> None:
+        """Write these settings where :meth:`from_env` reads them (for server worker processes)."""
+        for name, value in (
+            (TILE_URL_ENV, self.tile_url),
+            (TILE_ATTRIBUTION_ENV, self.tile_attribution),
+        ):
+            if value is None:
+                environ.pop(name, None)
+            else:
+                environ[name] = value
 
     def tile_source(self) -> str | None:
         """The tile server as a CSP source (``https://*.tile.example.org``), or None."""

@@ -1,0 +1,279 @@
+"""API latency under load: a synthetic database of N events, ``sitroom serve``, 20 clients.
+
+The database is written by this script straight into the store's tables (through the same
+triggers as real ingestion), with skewed distributions like a conflict news feed: daily volume
+with a surge and waves, a few hundred outlets, invented places of very uneven popularity (many
+events share a town's exact point), events per document, PLOVER types, item dates that are days,
+months, years or missing, claimants, 1-3 mentions per item. It is cached by size and seed, so a
+rerun starts serving at once. Then ``sitroom serve`` runs on a free 127.0.0.1 port and
+``--clients`` concurrent clients send a mix of requests for ``--duration`` seconds:
+
+- ``list``: ``/events?since=&until=&type=`` (a date window and a PLOVER type)
+- ``near``: ``/events?near=lat,lon&radius_km=`` around a place (popular or not)
+- ``bbox``: ``/events?bbox=`` a map viewport around a place
+- ``page``: the next pages of the above, through ``next_cursor``
+
+    python benchmarks/api_load.py                      # 1,000,000 events, 20 clients, 30 s
+    python benchmarks/api_load.py --events 100000 --duration 10 --json
+    python benchmarks/api_load.py --db /tmp/big.db --workers 1
+
+Latencies are wall-clock per request as the client sees them (client and server share the
+machine's cores); p50/p95/p99 per kind and overall, requests/s and errors are printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from _synthetic_events import DAYS, START_DAY, World, cached_database
+
+DEFAULT_EVENTS = 1_000_000
+DEFAULT_CLIENTS = 20
+DEFAULT_DURATION = 30.0
+DEFAULT_WARMUP = 5.0
+DEFAULT_WORKERS = 2
+PAGE_SIZE = 50
+MAX_PAGES = 5
+
+
+# --- the server --------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(db: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
+    """``sitroom serve`` on 127.0.0.1:port; ``--workers`` only when more than one is asked."""
+    sitroom = str(Path(sys.executable).with_name("sitroom"))
+    command = [sitroom, "serve", "--db", str(db), "--port", str(port)]
+    if workers > 1:
+        usage = subprocess.run([sitroom, "serve", "--help"], capture_output=True, text=True)
+        if "--workers" in usage.stdout:
+            command += ["--workers", str(workers)]
+        else:  # a CLI without the flag: the same library call `sitroom serve` makes
+            call = f"serve({str(db)!r}, port={port}, workers={workers})"
+            command = [sys.executable, "-c", f"from sitroom.api import serve; {call}"]
+    env = {k: v for k, v in os.environ.items() if k != "SITROOM_TOKEN"}
+    log = tempfile.TemporaryFile()  # noqa: SIM115  (a file, not a pipe: a full pipe would stall the server; it lives as long as the server)
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            log.seek(0)
+            raise SystemExit(f"server exited: {log.read().decode()[-2000:]}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/events?limit=1", timeout=5).status_code == 200:
+                return server
+        except httpx.TransportError:
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit("server did not answer within 60 s")
+
+
+# --- the clients -------------------------------------------------------------------------------
+
+
+def request_plan(rng: random.Random, world: World) -> tuple[str, dict[str, Any]]:
+    """One first-page request: its kind and query parameters."""
+    roll = rng.random()
+    place = world.popular_place() if rng.random() < 0.7 else rng.choice(world.places)
+    while place["lat"] is None:
+        place = rng.choice(world.places)
+    params: dict[str, Any] = {"limit": PAGE_SIZE}
+    if roll < 0.4:
+        start = START_DAY + timedelta(days=rng.randrange(DAYS))
+        params["since"] = start.isoformat()
+        params["until"] = (start + timedelta(days=rng.choice((1, 7, 30, 90)))).isoformat()
+        params["type"] = rng.choices(world.types, world.type_weights)[0]
+        return "list", params
+    if roll < 0.8:
+        params["near"] = f"{place['lat']},{place['lon']}"
+        params["radius_km"] = rng.choice((10, 25, 50, 100))
+        if rng.random() < 0.3:
+            params["since"] = (START_DAY + timedelta(days=rng.randrange(DAYS))).isoformat()
+        return "near", params
+    half = rng.choice((0.5, 1.0, 2.0, 4.0))
+    params["bbox"] = ",".join(
+        f"{v:.4f}"
+        for v in (
+            max(-180, place["lon"] - half * 1.5),
+            max(-90, place["lat"] - half),
+            min(180, place["lon"] + half * 1.5),
+            min(90, place["lat"] + half),
+        )
+    )
+    return "bbox", params
+
+
+async def client(
+    http: httpx.AsyncClient, rng: random.Random, world: World, stop: float, record: Any
+) -> None:
+    """Send requests until ``stop``: a first page, then up to ``MAX_PAGES`` more by cursor."""
+    while time.perf_counter() < stop:
+        kind, params = request_plan(rng, world)
+        for page in range(rng.randint(1, MAX_PAGES)):
+            started = time.perf_counter()
+            try:
+                response = await http.get("/events", params=params)
+                ok = response.status_code == 200
+            except httpx.HTTPError:
+                ok, response = False, None
+            record("page" if page else kind, time.perf_counter() - started, ok)
+            cursor = response.json().get("next_cursor") if ok and response else None
+            if not cursor or time.perf_counter() >= stop:
+                break
+            params = {**params, "cursor": cursor}
+
+
+def server_cpu_seconds(server: subprocess.Popen[bytes]) -> float:
+    """CPU time used so far by the server and its worker processes."""
+    import psutil
+
+    root = psutil.Process(server.pid)
+    total = 0.0
+    for process in [root, *root.children(recursive=True)]:
+        try:
+            times = process.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
+
+
+async def run_load(
+    server: subprocess.Popen[bytes],
+    port: int,
+    clients: int,
+    duration: float,
+    warmup: float,
+    seed: int,
+) -> dict:
+    world = World(random.Random(seed))  # the same places as the database
+    samples: dict[str, list[float]] = defaultdict(list)
+    errors: dict[str, int] = defaultdict(int)
+    measuring = [False]
+
+    def record(kind: str, seconds: float, ok: bool) -> None:
+        if measuring[0]:
+            if ok:
+                samples[kind].append(seconds)
+            else:
+                errors[kind] += 1
+
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    base = f"http://127.0.0.1:{port}"
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as http:
+        start = time.perf_counter()
+        stop = start + warmup + duration
+        tasks = [
+            asyncio.create_task(client(http, random.Random(seed * 1000 + i), world, stop, record))
+            for i in range(clients)
+        ]
+        await asyncio.sleep(warmup)
+        measuring[0] = True
+        measured_from, cpu_from = time.perf_counter(), server_cpu_seconds(server)
+        client_from = time.process_time()
+        await asyncio.gather(*tasks)
+        elapsed = time.perf_counter() - measured_from
+        server_cpu, client_cpu = (
+            server_cpu_seconds(server) - cpu_from,
+            time.process_time() - client_from,
+        )
+    result = summarise(samples, errors, elapsed)
+    done = max(1, result["kinds"].get("all", {}).get("requests", 1))
+    result["server_cpu_ms_per_request"] = round(server_cpu / done * 1000, 2)
+    result["client_cpu_ms_per_request"] = round(client_cpu / done * 1000, 2)
+    result["load_average_1min"] = os.getloadavg()[0]
+    return result
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+def summarise(samples: dict[str, list[float]], errors: dict[str, int], elapsed: float) -> dict:
+    kinds = {k: samples[k] for k in ("list", "near", "bbox", "page") if samples.get(k)}
+    everything = [v for values in kinds.values() for v in values]
+    rows = {**kinds, "all": everything}
+    table = {
+        kind: {
+            "requests": len(values),
+            "p50_ms": round(_percentile(values, 0.50), 1),
+            "p95_ms": round(_percentile(values, 0.95), 1),
+            "p99_ms": round(_percentile(values, 0.99), 1),
+            "errors": errors.get(kind, 0) if kind != "all" else sum(errors.values()),
+        }
+        for kind, values in rows.items()
+        if values
+    }
+    return {
+        "seconds": round(elapsed, 1),
+        "requests_per_s": round(len(everything) / elapsed, 1),
+        "kinds": table,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=DEFAULT_EVENTS)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--db", type=Path, help="database path (default: a cached temp file)")
+    parser.add_argument("--clients", type=int, default=DEFAULT_CLIENTS)
+    parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS)
+    parser.add_argument("--duration", type=float, default=DEFAULT_DURATION)
+    parser.add_argument("--warmup", type=float, default=DEFAULT_WARMUP)
+    parser.add_argument("--build-only", action="store_true", help="build the database and stop")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args()
+    db = cached_database(args.db, args.events, args.seed)
+    if args.build_only:
+        return
+    port = free_port()
+    server = start_server(db, port, args.workers)
+    try:
+        load = run_load(server, port, args.clients, args.duration, args.warmup, args.seed)
+        result = asyncio.run(load)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    result |= {"events": args.events, "clients": args.clients, "workers": args.workers}
+    if args.json:
+        print(json.dumps(result))
+        return
+    print(
+        f"{args.events:,} events, {args.clients} clients, {args.workers} worker(s),"
+        f" {result['seconds']} s: {result['requests_per_s']} requests/s"
+    )
+    print(
+        f"CPU per request: server {result['server_cpu_ms_per_request']} ms, client"
+        f" {result['client_cpu_ms_per_request']} ms; load average"
+        f" {result['load_average_1min']:.1f} on {os.cpu_count()} cores"
+    )
+    print(f"{'kind':6} {'requests':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    for kind, row in result["kinds"].items():
+        print(
+            f"{kind:6} {row['requests']:>9} {row['p50_ms']:>8} {row['p95_ms']:>8}"
+            f" {row['p99_ms']:>8} {row['errors']:>7}"
+        )
+
+
+if __name__ == "__main__":
+    main()

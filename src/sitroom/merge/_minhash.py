@@ -1,0 +1,176 @@
+"""Near-duplicate documents: MinHash signatures, LSH bands in an indexed table, verification.
+
+A document's text becomes a set of word shingles, summarised by a ``datasketch`` MinHash.
+The signature is cut into :data:`BANDS` bands; each band's hash is a row of
+``document_lsh_bands``, so the documents sharing a band with a new one are found with one
+indexed ``IN`` query, whatever the size of the database (the same banding as datasketch's
+``MinHashLSH``, kept in SQL rather than in memory). Candidates are then checked on their
+estimated Jaccard similarity and containment (a repost with boilerplate, a truncated copy).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+from datasketch import MinHash
+from sqlalchemy import Connection, insert, select
+
+from ._tables import document_duplicates, document_lsh_bands, document_minhash
+
+NUM_PERM = 128
+BANDS = 64
+"""Bands of ``NUM_PERM // BANDS`` rows: a pair with Jaccard 0.3 shares a band 99.8% of the time."""
+SHINGLE_WORDS = 3
+DUPLICATE_JACCARD = 0.5
+"""Estimated Jaccard similarity of word shingles at which two documents are near-duplicates."""
+DUPLICATE_CONTAINMENT = 0.8
+"""...or the share of the shorter document's shingles found in the longer (a truncated copy or a
+repost with boilerplate around it), provided that it is not too short a part of it:"""
+MIN_LENGTH_RATIO = 0.25
+MIN_SHINGLES = 20
+"""Documents with fewer shingles are only matched on Jaccard: containment is noise there."""
+MAX_CANDIDATES = 20
+"""Most band-sharing documents verified per new document (the ones sharing the most bands)."""
+MAX_BAND_DOCUMENTS = 50
+"""Most documents read per shared band: a bound on the lookup, whatever the database size."""
+SEED = 1
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """A stored document the new one is a near-duplicate of."""
+
+    document_id: str
+    duplicate_of: str
+    jaccard: float
+    containment: float
+
+
+def shingles(text: str) -> set[bytes]:
+    """Word n-grams of the casefolded text (the words themselves for very short texts)."""
+    words = _WORD.findall(text.casefold())
+    if len(words) < SHINGLE_WORDS:
+        return {" ".join(words).encode()} if words else set()
+    return {
+        " ".join(words[i : i + SHINGLE_WORDS]).encode()
+        for i in range(len(words) - SHINGLE_WORDS + 1)
+    }
+
+
+def signature(items: set[bytes]) -> np.ndarray:
+    """The MinHash signature (``NUM_PERM`` unsigned 64-bit values) of a shingle set."""
+    minhash = MinHash(num_perm=NUM_PERM, seed=SEED)
+    minhash.update_batch(sorted(items))
+    return np.asarray(minhash.hashvalues, dtype=np.uint64)
+
+
+def band_hashes(values: np.ndarray) -> list[int]:
+    """One signed 64-bit hash per band (band number included: bands never collide)."""
+    rows = NUM_PERM // BANDS
+    hashes = []
+    for band in range(BANDS):
+        chunk = values[band * rows : (band + 1) * rows].astype("<u8").tobytes()
+        digest = hashlib.blake2b(band.to_bytes(2, "little") + chunk, digest_size=8).digest()
+        hashes.append(int.from_bytes(digest, "little", signed=True))
+    return hashes
+
+
+def jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    """Estimated Jaccard similarity: the share of equal signature values."""
+    return float(np.count_nonzero(a == b)) / NUM_PERM
+
+
+def containment(similarity: float, size_a: int, size_b: int) -> float:
+    """Share of the smaller set inside the larger, from the Jaccard estimate and both sizes."""
+    smaller = min(size_a, size_b)
+    if smaller == 0:
+        return 0.0
+    shared = similarity * (size_a + size_b) / (1 + similarity)
+    return min(1.0, shared / smaller)
+
+
+def is_duplicate(similarity: float, size_a: int, size_b: int) -> bool:
+    """The near-duplicate rule (see the constants)."""
+    if similarity >= DUPLICATE_JACCARD:
+        return True
+    small, large = sorted((size_a, size_b))
+    if small < MIN_SHINGLES or large == 0 or small / large < MIN_LENGTH_RATIO:
+        return False
+    return containment(similarity, size_a, size_b) >= DUPLICATE_CONTAINMENT
+
+
+def link_document(connection: Connection, document_id: str, text: str) -> Duplicate | None:
+    """Index a stored document's signature; link and return it if it is a near-duplicate."""
+    items = shingles(text)
+    values = signature(items)
+    hashes = band_hashes(values)
+    best = _best_match(connection, document_id, hashes, values, len(items))
+    connection.execute(
+        insert(document_minhash),
+        [{"document_id": document_id, "shingles": len(items), "signature": values.tobytes()}],
+    )
+    if items:  # an empty text shares nothing with anything
+        rows = [{"band_hash": h, "document_id": document_id} for h in sorted(set(hashes))]
+        connection.execute(insert(document_lsh_bands), rows)
+    if best is None:
+        return None
+    connection.execute(
+        insert(document_duplicates),
+        [
+            {
+                "document_id": document_id,
+                "duplicate_of": best.duplicate_of,
+                "jaccard": best.jaccard,
+                "containment": best.containment,
+            }
+        ],
+    )
+    return best
+
+
+def _best_match(
+    connection: Connection, document_id: str, hashes: list[int], values: np.ndarray, size: int
+) -> Duplicate | None:
+    if size == 0:
+        return None
+    bands = document_lsh_bands
+    shared: Counter[str] = Counter()
+    for band_hash in sorted(set(hashes)):
+        # A band every syndicated copy shares (boilerplate) must not make the lookup grow with
+        # the database: read at most MAX_BAND_DOCUMENTS of any one band.
+        query = select(bands.c.document_id).where(
+            bands.c.band_hash == band_hash, bands.c.document_id != document_id
+        )
+        shared.update(connection.scalars(query.limit(MAX_BAND_DOCUMENTS)))
+    ranked = sorted(shared, key=lambda d: (-shared[d], d))[:MAX_CANDIDATES]
+    if not ranked:
+        return None
+    minhash = document_minhash
+    candidates = select(minhash.c.document_id, minhash.c.shingles, minhash.c.signature).where(
+        minhash.c.document_id.in_(ranked)
+    )
+    best: Duplicate | None = None
+    for other_id, other_size, blob in connection.execute(candidates):
+        similarity = jaccard(values, np.frombuffer(blob, dtype=np.uint64))
+        if not is_duplicate(similarity, size, other_size):
+            continue
+        if best is None or similarity > best.jaccard:
+            share = containment(similarity, size, other_size)
+            best = Duplicate(document_id, other_id, similarity, share)
+    if best is None:
+        return None
+    # Link to the cluster's first document, so a chain of reposts is counted once.
+    root = connection.scalar(
+        select(document_duplicates.c.duplicate_of).where(
+            document_duplicates.c.document_id == best.duplicate_of
+        )
+    )
+    if root is not None:
+        best = Duplicate(document_id, root, best.jaccard, best.containment)
+    return best
