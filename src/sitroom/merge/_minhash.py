@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from datasketch import MinHash
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, bindparam, insert, select
 
 from ._tables import document_duplicates, document_lsh_bands, document_minhash
 
@@ -134,20 +134,30 @@ def link_document(connection: Connection, document_id: str, text: str) -> Duplic
     return best
 
 
+# One statement for every band look-up (built once: compiling it per band cost more than the
+# query). A band every syndicated copy shares (boilerplate) must not make the lookup grow with
+# the database: read at most MAX_BAND_DOCUMENTS of any one band.
+_BAND_LOOKUP = (
+    select(document_lsh_bands.c.document_id)
+    .where(
+        document_lsh_bands.c.band_hash == bindparam("band_hash"),
+        document_lsh_bands.c.document_id != bindparam("document_id"),
+    )
+    .limit(MAX_BAND_DOCUMENTS)
+)
+
+
 def _best_match(
     connection: Connection, document_id: str, hashes: list[int], values: np.ndarray, size: int
 ) -> Duplicate | None:
     if size == 0:
         return None
-    bands = document_lsh_bands
     shared: Counter[str] = Counter()
     for band_hash in sorted(set(hashes)):
-        # A band every syndicated copy shares (boilerplate) must not make the lookup grow with
-        # the database: read at most MAX_BAND_DOCUMENTS of any one band.
-        query = select(bands.c.document_id).where(
-            bands.c.band_hash == band_hash, bands.c.document_id != document_id
+        rows = connection.scalars(
+            _BAND_LOOKUP, {"band_hash": band_hash, "document_id": document_id}
         )
-        shared.update(connection.scalars(query.limit(MAX_BAND_DOCUMENTS)))
+        shared.update(rows)
     ranked = sorted(shared, key=lambda d: (-shared[d], d))[:MAX_CANDIDATES]
     if not ranked:
         return None
