@@ -138,18 +138,19 @@ def figures_from(doc: Doc) -> list[model.Figure]:
     spans = sorted(doc.spans.get(FIGURES_KEY, []), key=lambda s: (s.start_char, s.end_char))
     figures: list[model.Figure] = []
     seen: set[tuple[str, str]] = set()
+    text = doc.text  # Doc.text joins every token on each access: read it once
     for span in spans:
         info = span._.sitroom_figure or {}
         start, end = info.get("sentence") or (span.start_char, span.end_char)
-        if (doc.text[start:end], span.text) in seen:
+        if (text[start:end], span.text) in seen:
             continue
-        seen.add((doc.text[start:end], span.text))
+        seen.add((text[start:end], span.text))
         fields = {f: info[f] for f in _FIGURE_FIELDS if info.get(f) is not None}
         figures.append(
             model.Figure(
                 id=f"f{len(figures) + 1}",
                 metric=model.Metric(info.get("metric", "other")),
-                text=doc.text[start:end],
+                text=text[start:end],
                 start=span.start_char,
                 end=span.end_char,
                 **fields,
@@ -167,10 +168,11 @@ def events_from(doc: Doc, places: list[model.Place]) -> list[model.Event]:
     sentence; ``place`` the id of the first place attached to the trigger."""
     place_at = {(m.start, m.end): place for place in places for m in place.mentions}
     groups: dict[tuple[str, str, str], list[Span]] = {}
+    doc_text = doc.text  # Doc.text joins every token on each access: read it once
     for span in sorted(doc.spans.get(EVENTS_KEY, []), key=lambda s: s.start_char):
         info = span._.sitroom_event or {}
         start, end = info.get("sentence") or (span.start_char, span.end_char)
-        key = (doc.text[start:end], span.text.lower(), str(info.get("type")))
+        key = (doc_text[start:end], span.text.lower(), str(info.get("type")))
         groups.setdefault(key, []).append(span)
     events = []
     for number, ((text, _, kind), spans) in enumerate(groups.items(), start=1):

@@ -286,8 +286,11 @@ def _in_dateline(doc: Doc, mention: _Mention) -> bool:
     if not dateline:
         return False
     start, end = int(dateline[0]), int(dateline[1])
-    bracket = doc.text.find("(", start, end)
-    limit = end if bracket < 0 else bracket
+    # The dateline's own text: Doc.text would join the whole document for every mention.
+    span = doc.char_span(start, end, alignment_mode="expand")
+    limit = end
+    if span is not None and (found := span.text.find("(", start - span.start_char)) >= 0:
+        limit = min(end, span.start_char + found)
     return start <= doc[mention.start].idx and doc[mention.end - 1].idx < limit
 
 
