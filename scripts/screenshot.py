@@ -23,21 +23,11 @@ from sitroom.ingest import IngestOptions
 from sitroom.pipeline import build_pipeline
 from sitroom.store import Store
 from sitroom.web import DashboardSettings, running_server
+from sitroom.web._server import chromium_options
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO.parent / "shared" / "seed" / "000_e1e83100be014342.txt"
 SEED_PUBLISHED = "2022-02-25"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 VIEWPORT = {"width": 1500, "height": 1180}
 
 
@@ -56,7 +46,7 @@ def shoot(base_url: str, out: Path) -> None:
 
     foreign: list[str] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(**chromium_options())
         page = browser.new_page(viewport=VIEWPORT, device_scale_factor=1)
 
         def guard(route, request):  # type: ignore[no-untyped-def]

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from sitroom.model import Mention
 from sitroom.store import Store
 from tests._postgres import postgres_server  # noqa: F401  (a session fixture, used by name)
 
@@ -33,6 +34,14 @@ def require_path(path: Path) -> Path:
             pytest.fail(f"{message}; it must be present in CI")
         pytest.skip(message)  # outside CI only: in CI the line above fails
     return path
+
+
+def mention(text: str, part: str, occurrence: int = 0) -> Mention:
+    """The ``occurrence``-th (0: the first) ``part`` in ``text``, as a mention."""
+    start = -1
+    for _ in range(occurrence + 1):
+        start = text.index(part, start + 1)
+    return Mention(start=start, end=start + len(part), text=part)
 
 
 @pytest.fixture(scope="session")

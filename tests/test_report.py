@@ -14,7 +14,6 @@ from sitroom.model import (
     DocumentResult,
     Event,
     Figure,
-    Mention,
     Place,
     Statement,
     TimeExpression,
@@ -28,15 +27,9 @@ from sitroom.report import (
     sentence_around,
 )
 from sitroom.store import Store
+from tests.conftest import mention
 
 SCRIPT = "<script>alert('x')</script>"
-
-
-def span(body: str, part: str, occurrence: int = 0) -> Mention:
-    start = -1
-    for _ in range(occurrence + 1):
-        start = body.index(part, start + 1)
-    return Mention(start=start, end=start + len(part), text=part)
 
 
 def add(
@@ -56,7 +49,7 @@ def add(
     time_items = [
         TimeExpression(
             text=phrase,
-            start=(m := span(body, phrase)).start,
+            start=(m := mention(body, phrase)).start,
             end=m.end,
             value=value,
             precision=precision,
@@ -70,9 +63,9 @@ def add(
             text=quote,
             speaker=speaker,
             stance=stance,
-            start=span(body, quote).start,
-            end=span(body, quote).end,
-            mentions=[span(body, quote, k) for k in range(body.count(quote))],
+            start=mention(body, quote).start,
+            end=mention(body, quote).end,
+            mentions=[mention(body, quote, k) for k in range(body.count(quote))],
         )
         for i, (quote, speaker, stance) in enumerate(quotes)
     ]
@@ -135,7 +128,7 @@ def store() -> Store:
                 country="NO",
                 geonameid=9001,
                 precision="admin2",
-                mentions=[span(NORTH, "island")],
+                mentions=[mention(NORTH, "island")],
             ),
         ),
     )
@@ -392,7 +385,7 @@ def test_report_lists_merged_event_once_with_reports() -> None:
                     date="2024-04-01",
                     target="water pumping station",
                     text=body.split(". ")[0],
-                    mentions=[span(body, word)],
+                    mentions=[mention(body, word)],
                 ),
             ),
             quotes=(),

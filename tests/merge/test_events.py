@@ -9,16 +9,9 @@ from sitroom.errors import NotFound
 from sitroom.merge import merge_document, merge_pending, merge_stored, merged_events
 from sitroom.merge._events import EventFeatures, context, score
 from sitroom.merge._tables import event_members
-from sitroom.model import Document, DocumentResult, Event, Mention, Place
+from sitroom.model import Document, DocumentResult, Event, Place
 from sitroom.store import Store
-from tests.conftest import SEED, require_path
-
-
-def trigger(body: str, word: str, occurrence: int = 0) -> Mention:
-    start = -1
-    for _ in range(occurrence + 1):
-        start = body.index(word, start + 1)
-    return Mention(start=start, end=start + len(word), text=word)
+from tests.conftest import SEED, mention, require_path
 
 
 def sentence(body: str, word: str) -> str:
@@ -45,7 +38,7 @@ def add(
             id=f"v{i}",
             type=kind,
             text=sentence(body, word),
-            mentions=[trigger(body, word)],
+            mentions=[mention(body, word)],
             **extra,  # type: ignore[arg-type]
         )
         for i, (kind, word, extra) in enumerate(events)
@@ -151,48 +144,28 @@ def place(name: str, lat: float, lon: float) -> Place:
     return Place(id="p1", name=name, lat=lat, lon=lon, precision="exact", country="UA")
 
 
-def test_merge_places_far_apart_are_different_events() -> None:
+def groups_placed_at(first: Place, second: Place) -> int:
+    """How many merged events two reports of one shelling make, placed at ``first``/``second``."""
     store = Store.memory()
-    near = {"place": "p1"}
-    add(
-        store,
-        FIRST,
-        [("ASSAULT", "shelled", near)],
-        published="2024-04-02",
-        source="A",
-        places=(place("Dorvan", 48.0, 37.0),),
-    )
-    add(
-        store,
-        SECOND,
-        [("ASSAULT", "shelled", near)],
-        published="2024-04-02",
-        source="B",
-        places=(place("Dorvan", 50.0, 30.0),),
-    )  # ~500 km away: another place of that name
-    assert len(groups(store)) == 2
+    for body, where, source in ((FIRST, first, "A"), (SECOND, second, "B")):
+        add(
+            store,
+            body,
+            [("ASSAULT", "shelled", {"place": where.id})],
+            published="2024-04-02",
+            source=source,
+            places=(where,),
+        )
+    return len(groups(store))
+
+
+def test_merge_places_far_apart_are_different_events() -> None:
+    far = place("Dorvan", 50.0, 30.0)  # ~500 km away: another place of that name
+    assert groups_placed_at(place("Dorvan", 48.0, 37.0), far) == 2
 
 
 def test_merge_places_nearby_are_one_event() -> None:
-    store = Store.memory()
-    near = {"place": "p1"}
-    add(
-        store,
-        FIRST,
-        [("ASSAULT", "shelled", near)],
-        published="2024-04-02",
-        source="A",
-        places=(place("Dorvan", 48.0, 37.0),),
-    )
-    add(
-        store,
-        SECOND,
-        [("ASSAULT", "shelled", near)],
-        published="2024-04-02",
-        source="B",
-        places=(place("Dorvan city", 48.1, 37.1),),
-    )
-    assert len(groups(store)) == 1
+    assert groups_placed_at(place("Dorvan", 48.0, 37.0), place("Dorvan city", 48.1, 37.1)) == 1
 
 
 def test_merge_days_beyond_the_window_are_different_events() -> None:
@@ -328,9 +301,9 @@ def test_issue6_seed_airfield_told_twice_is_one_event(pipeline) -> None:
         events = merged_events(connection)
     by_trigger = {}
     for row in store.events():
-        for mention in row["mentions"]:
-            if any(mention["start"] <= s + 9 and s <= mention["end"] for s in starts):
-                by_trigger[mention["start"]] = (row["document_id"], row["id"])
+        for found in row["mentions"]:
+            if any(found["start"] <= s + 9 and s <= found["end"] for s in starts):
+                by_trigger[found["start"]] = (row["document_id"], row["id"])
     assert len(by_trigger) == 2, "the extractor finds both airfield assaults"
     [airfield] = [e for e in events if set(by_trigger.values()) <= set(e.reported.members)]
     assert airfield.type == "ASSAULT" and airfield.reported.mentions >= 2

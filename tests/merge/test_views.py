@@ -7,8 +7,8 @@ import json
 from typer.testing import CliRunner
 
 from sitroom.cli import app
-from sitroom.merge import merge_stored
-from sitroom.model import Document, DocumentResult, Figure
+from sitroom.merge import merge_stored, merged_statements
+from sitroom.model import Document, DocumentResult, Figure, Mention, Statement
 from sitroom.store import Store
 
 
@@ -37,3 +37,23 @@ def test_cli_eval_merge_help_has_an_example() -> None:
     result = CliRunner().invoke(app, ["eval", "merge", "--help"])
     assert result.exit_code == 0
     assert "sitroom eval merge --data tests/data/merge" in result.stdout
+
+
+def test_merged_statements_speaker_filter_takes_wildcards_literally() -> None:
+    text = "The mayor said the bridge was closed."
+    document = Document(text=text, published="2024-03-01", source="A")
+    statement = Statement(
+        id="s1",
+        kind="indirect",
+        text="the bridge was closed",
+        speaker="Ana Lopez",
+        start=15,
+        end=36,
+        mentions=[Mention(start=15, end=36, text=text[15:36])],
+    )
+    with Store.memory() as store:
+        store.add(document, DocumentResult(document=document.info(), statements=[statement]))
+        merge_stored(store, document.id)
+        with store.engine.connect() as connection:
+            assert len(merged_statements(connection, speaker="lopez")) == 1
+            assert merged_statements(connection, speaker="%") == []

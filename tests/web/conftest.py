@@ -13,21 +13,16 @@ from sitroom.model import (
     DocumentResult,
     Event,
     Figure,
-    Mention,
     Place,
     Statement,
 )
 from sitroom.store import Store
+from tests.conftest import mention
 
 SCRIPT = "<script>window.__xss = 'script'</script>"
 IMG = "<img src=x onerror=\"window.__xss = 'img'\">"
 
 DAY_A, DAY_HOSTILE, DAY_B = "2023-04-02", "2023-04-05", "2023-04-09"
-
-
-def _mention(text: str, part: str) -> Mention:
-    start = text.index(part)
-    return Mention(start=start, end=start + len(part), text=part)
 
 
 def _place(text: str, name: str, lat: float, lon: float) -> Place:
@@ -38,7 +33,23 @@ def _place(text: str, name: str, lat: float, lon: float) -> Place:
         lon=lon,
         kind="town",
         precision="exact",
-        mentions=[_mention(text, name)],
+        mentions=[mention(text, name)],
+    )
+
+
+def _event(
+    text: str, kind: str, day: str, sentence: str, trigger: str, claimed_by: str | None = None
+) -> Event:
+    """A document's one event: in the sentence ``sentence``, at its place ``p1``, on ``day``."""
+    return Event(
+        id="v1",
+        type=kind,
+        place="p1",
+        date=day,
+        date_precision="day",
+        claimed_by=claimed_by,
+        text=sentence,
+        mentions=[mention(text, trigger)],
     )
 
 
@@ -65,7 +76,7 @@ def _document(
         stance="deny",
         start=text.index(quote),
         end=text.index(quote) + len(quote),
-        mentions=[_mention(text, quote)],
+        mentions=[mention(text, quote)],
     )
     figures = [
         Figure(
@@ -96,16 +107,8 @@ def rail_yard() -> tuple[Document, DocumentResult]:
         'Mayor Orla Penhale said "no trains will run this week" and that 12 people died. '
         "Repairs began at noon."
     )
-    trigger = "struck"
-    event = Event(
-        id="v1",
-        type="ASSAULT",
-        place="p1",
-        date=DAY_A,
-        date_precision="day",
-        text="Rockets struck the rail yard in Dunmarrow on Sunday.",
-        mentions=[_mention(text, trigger)],
-    )
+    sentence = "Rockets struck the rail yard in Dunmarrow on Sunday."
+    event = _event(text, "ASSAULT", DAY_A, sentence, "struck")
     return _document(
         text,
         title="Rail yard hit",
@@ -123,16 +126,8 @@ def market_march() -> tuple[Document, DocumentResult]:
         "Hundreds marched through the market of Kelvarra on Sunday. "
         'Organiser Bram Tethys said "we will march again" while 15 people were arrested.'
     )
-    event = Event(
-        id="v1",
-        type="PROTEST",
-        place="p1",
-        date=DAY_B,
-        date_precision="day",
-        claimed_by="Bram Tethys",
-        text=text.split(". ")[0] + ".",
-        mentions=[_mention(text, "marched")],
-    )
+    sentence = text.split(". ")[0] + "."
+    event = _event(text, "PROTEST", DAY_B, sentence, "marched", claimed_by="Bram Tethys")
     return _document(
         text,
         title="March in Kelvarra",
@@ -154,15 +149,9 @@ def hostile() -> tuple[Document, DocumentResult]:
         f"Drones hit the depot at {place_name} today {SCRIPT}. "
         f'{speaker} said "nothing {IMG} burned" and that 3 people were hurt.'
     )
-    event = Event(
-        id="v1",
-        type="ASSAULT",
-        place="p1",
-        date=DAY_HOSTILE,
-        date_precision="day",
-        text=f"Drones hit the depot at {place_name} today {SCRIPT}.",
-        mentions=[_mention(text, f"depot at {place_name} today {SCRIPT}")],
-    )
+    sentence = f"Drones hit the depot at {place_name} today {SCRIPT}."
+    trigger = f"depot at {place_name} today {SCRIPT}"
+    event = _event(text, "ASSAULT", DAY_HOSTILE, sentence, trigger)
     return _document(
         text,
         title=f"Depot {SCRIPT}{IMG}",

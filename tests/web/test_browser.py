@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -18,22 +17,11 @@ from sitroom.api import Settings, create_app
 from sitroom.batch import run_batch
 from sitroom.store import Store
 from sitroom.web import DashboardSettings, running_server
+from sitroom.web._server import CHROMIUM, LOOPBACK, chromium_options
 from tests.conftest import SAMPLES, in_ci, require_path
 
 from .conftest import DAY_A, DAY_B, DAY_HOSTILE, IMG, SCRIPT, add_invented
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-LOOPBACK = "127.0.0.1"
 MAX_CLUSTER_CLICKS = 12
 
 
@@ -69,7 +57,7 @@ def browser(base_url):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(**chromium_options())
         yield browser
         browser.close()
 

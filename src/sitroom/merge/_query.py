@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
-from typing import Any
+from dataclasses import asdict, dataclass, fields
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Table, func, select
+from sqlalchemy import Connection, RowMapping, Select, Table, func, select
 
+from ..store._query import contains
 from ._figures import lower_bound
 from ._tables import (
     document_duplicates,
@@ -19,6 +20,9 @@ from ._tables import (
     merged_statements,
     statement_members,
 )
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 _CHUNK = 500
 
@@ -132,6 +136,20 @@ def _reports(
     return found
 
 
+def _with_reports(
+    connection: Connection, query: Select[Any], members: Table, item_column: str
+) -> list[tuple[RowMapping, Reports]]:
+    """The merged rows ``query`` selects, each with its reports; rows without members dropped."""
+    rows = connection.execute(query).mappings().all()
+    reports = _reports(connection, members, item_column, [r["id"] for r in rows])
+    return [(r, reports[r["id"]]) for r in rows if r["id"] in reports]
+
+
+def _values(kind: type[DataclassInstance], row: RowMapping, **given: Any) -> dict[str, Any]:
+    """Keyword arguments of ``kind`` from ``row``'s same-named columns, ``given`` overriding."""
+    return {f.name: row[f.name] for f in fields(kind) if f.name not in given} | given
+
+
 def _period(column: Any, since: str | None, until: str | None) -> list[Any]:
     clauses = []
     if since:
@@ -156,26 +174,10 @@ def list_merged_events(
     if type:
         query = query.where(table.c.type == type.upper())
     query = query.order_by(day, table.c.first_published, table.c.id).limit(limit)
-    rows = connection.execute(query).mappings().all()
-    reports = _reports(connection, event_members, "event_id", [r["id"] for r in rows])
+    found = _with_reports(connection, query, event_members, "event_id")
     return [
-        MergedEvent(
-            id=r["id"],
-            type=r["type"],
-            day=r["day"],
-            place=r["place_name"],
-            lat=r["lat"],
-            lon=r["lon"],
-            actor=r["actor"],
-            target=r["target"],
-            claimed_by=r["claimed_by"],
-            text=r["text"],
-            first_published=r["first_published"],
-            last_published=r["last_published"],
-            reported=reports[r["id"]],
-        )
-        for r in rows
-        if r["id"] in reports
+        MergedEvent(**_values(MergedEvent, r, place=r["place_name"], reported=reported))
+        for r, reported in found
     ]
 
 
@@ -191,23 +193,11 @@ def list_merged_statements(
     table = merged_statements
     query = select(table).where(*_period(table.c.first_published, since, until))
     if speaker:
-        query = query.where(table.c.speaker.ilike(f"%{speaker}%"))
+        query = query.where(contains(table.c.speaker, speaker))  # wildcards taken literally
     query = query.order_by(table.c.first_published, table.c.id).limit(limit)
-    rows = connection.execute(query).mappings().all()
-    reports = _reports(connection, statement_members, "statement_id", [r["id"] for r in rows])
+    found = _with_reports(connection, query, statement_members, "statement_id")
     return [
-        MergedStatement(
-            id=r["id"],
-            speaker=r["speaker"],
-            stance=r["stance"],
-            kind=r["kind"],
-            text=r["text"],
-            first_published=r["first_published"],
-            last_published=r["last_published"],
-            reported=reports[r["id"]],
-        )
-        for r in rows
-        if r["id"] in reports
+        MergedStatement(**_values(MergedStatement, r, reported=reported)) for r, reported in found
     ]
 
 
@@ -236,24 +226,8 @@ def list_figure_history(
             .order_by(figure_claims.c.claimant, figure_claims.c.day, figure_claims.c.published)
         ).mappings()
         for c in found:
-            claims[c["group_id"]].append(_claim(c))
+            claims[c["group_id"]].append(FigureClaim(**_values(FigureClaim, c)))
     return [_group(r, claims[r["id"]]) for r in rows]
-
-
-def _claim(row: Any) -> FigureClaim:
-    return FigureClaim(
-        claimant=row["claimant"],
-        day=row["day"],
-        value=row["value"],
-        low=row["low"],
-        high=row["high"],
-        qualifier=row["qualifier"],
-        source=row["source"],
-        published=row["published"],
-        document_id=row["document_id"],
-        figure_id=row["figure_id"],
-        text=row["text"],
-    )
 
 
 def _group(row: Any, claims: list[FigureClaim]) -> FigureGroup:

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Table,
     Text,
 )
+from sqlalchemy.schema import SchemaItem
 
 metadata = MetaData()
 
@@ -36,6 +37,28 @@ def _document_id(name: str = "document_id", **kwargs: object) -> Column[str]:
         ForeignKey("documents.id", ondelete="CASCADE"),
         nullable=False,
         **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def _member_table(name: str, item_column: str, merged: Table, *columns: SchemaItem) -> Table:
+    """A table of the per-document items merged into a row of ``merged``, keyed like the items.
+
+    Its leading columns are what a merged item's reports are counted from.
+    """
+    return Table(
+        name,
+        metadata,
+        _document_id(),
+        Column(item_column, Text, nullable=False),
+        Column("merged_id", Integer, ForeignKey(f"{merged.name}.id"), nullable=False),
+        # The counted document: the document itself, or the one it is a near-duplicate of.
+        Column("report_id", Text, nullable=False),
+        Column("source", Text),
+        Column("published", Text),
+        Column("mentions", Integer, nullable=False),
+        *columns,
+        PrimaryKeyConstraint("document_id", item_column),
+        Index(f"ix_{name}_merged_id", "merged_id"),
     )
 
 
@@ -86,17 +109,10 @@ merged_events = Table(
     Index("ix_merged_events_day", "day"),
 )
 
-event_members = Table(
+event_members = _member_table(
     "event_members",
-    metadata,
-    _document_id(),
-    Column("event_id", Text, nullable=False),
-    Column("merged_id", Integer, ForeignKey("merged_events.id"), nullable=False),
-    # The counted document: the document itself, or the one it is a near-duplicate of.
-    Column("report_id", Text, nullable=False),
-    Column("source", Text),
-    Column("published", Text),
-    Column("mentions", Integer, nullable=False),
+    "event_id",
+    merged_events,
     # Blocking key and the features compared (copied so candidates need no join).
     Column("type", Text, nullable=False),
     Column("day", Text, nullable=False),
@@ -112,10 +128,8 @@ event_members = Table(
     Column("text", Text, nullable=False),
     # The words around the trigger: what tells two events of one sentence apart.
     Column("context", Text, nullable=False),
-    PrimaryKeyConstraint("document_id", "event_id"),
     Index("ix_event_members_block", "type", "day", "cell"),
     Index("ix_event_members_trigger_class", "trigger_class", "day"),
-    Index("ix_event_members_merged_id", "merged_id"),
 )
 
 merged_statements = Table(
@@ -130,22 +144,14 @@ merged_statements = Table(
     Column("last_published", Text),
 )
 
-statement_members = Table(
+statement_members = _member_table(
     "statement_members",
-    metadata,
-    _document_id(),
-    Column("statement_id", Text, nullable=False),
-    Column("merged_id", Integer, ForeignKey("merged_statements.id"), nullable=False),
-    Column("report_id", Text, nullable=False),
-    Column("source", Text),
-    Column("published", Text),
-    Column("mentions", Integer, nullable=False),
+    "statement_id",
+    merged_statements,
     Column("speaker_key", Text, nullable=False),
     Column("day", Text, nullable=False),
     Column("text", Text, nullable=False),
-    PrimaryKeyConstraint("document_id", "statement_id"),
     Index("ix_statement_members_block", "speaker_key", "day"),
-    Index("ix_statement_members_merged_id", "merged_id"),
 )
 
 figure_groups = Table(

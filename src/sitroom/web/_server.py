@@ -1,7 +1,7 @@
 """Run an app with uvicorn on a free loopback port in a background thread (tests, screenshots).
 
 ``sitroom serve`` blocks in the foreground; a browser test or a screenshot script needs the same
-server running beside it, and stopped cleanly afterwards.
+server running beside it (and stopped cleanly afterwards), and a headless chromium to view it.
 """
 
 from __future__ import annotations
@@ -11,12 +11,28 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 
 LOOPBACK = "127.0.0.1"
 START_TIMEOUT_S = 20.0
 _POLL_S = 0.05
+
+CHROMIUM = Path("/usr/bin/chromium")
+"""Debian's chromium, driven by Playwright: no browser is downloaded."""
+CHROMIUM_ARGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    # Nothing the browser starts on its own may reach the network.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
 
 
 def free_port(host: str = LOOPBACK) -> int:
@@ -51,3 +67,8 @@ def running_server(app: FastAPI, *, host: str = LOOPBACK) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=START_TIMEOUT_S)
+
+
+def chromium_options() -> dict[str, Any]:
+    """Keyword arguments of Playwright's ``chromium.launch``: ``CHROMIUM``, headless, offline."""
+    return {"executable_path": str(CHROMIUM), "args": list(CHROMIUM_ARGS)}
