@@ -401,6 +401,35 @@ def test_report_lists_merged_event_once_with_reports() -> None:
     assert "2 reports" in render_html(report)
 
 
+def test_report_one_line_for_events_of_one_sentence() -> None:
+    from sitroom.merge import merge_stored
+
+    store = Store.memory()
+    body = "Gunmen stormed the depot in Varno on Friday and seized 40 tonnes of grain."
+    sentence = body
+    doc_id = add(
+        store,
+        body,
+        published="2024-05-04T10:00",
+        source="Wire A",
+        events=tuple(
+            Event(
+                id=f"v{i}",
+                type=kind,
+                date="2024-05-03",
+                text=sentence,
+                mentions=[mention(body, word)],
+            )
+            for i, (kind, word) in enumerate((("ASSAULT", "stormed"), ("COERCE", "seized")), 1)
+        ),
+        quotes=(),
+    )
+    merge_stored(store, doc_id)
+    [day] = build_report(store).timeline
+    [entry] = day.entries
+    assert entry.text == sentence and entry.event_type == "ASSAULT, COERCE"
+
+
 def test_report_statements_merged_across_documents() -> None:
     from sitroom.merge import merge_stored
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -206,23 +206,44 @@ def merged_ids(items: list[MergedEvent] | list[MergedStatement]) -> set[tuple[st
 
 
 def _merged_timeline(merged: list[MergedEvent]) -> list[TimelineDay]:
-    by_day: dict[str, list[TimelineEntry]] = {}
+    # Several events of one sentence ("strikes ... killed ... destroyed") make one line with
+    # their types, not the same sentence three times.
+    by_day: dict[str, dict[str, TimelineEntry]] = {}
     for event in merged:
         day = event.day if event.day and is_iso_date_value(event.day) else UNDATED
-        by_day.setdefault(day, []).append(
-            TimelineEntry(
-                text=event.text,
-                sources=event.reported.sources,
-                document_ids=_unique(d for d, _ in event.reported.members),
-                event_type=event.type,
-                claimed_by=event.claimed_by,
-                place=event.place,
-                reports=event.reported.reports,
-                first_reported=event.first_published,
-                last_reported=event.last_published,
-            )
+        entry = TimelineEntry(
+            text=event.text,
+            sources=event.reported.sources,
+            document_ids=_unique(d for d, _ in event.reported.members),
+            event_type=event.type,
+            claimed_by=event.claimed_by,
+            place=event.place,
+            reports=event.reported.reports,
+            first_reported=event.first_published,
+            last_reported=event.last_published,
         )
-    return _days(by_day)
+        lines = by_day.setdefault(day, {})
+        known = lines.get(event.text)
+        lines[event.text] = entry if known is None else _same_sentence(known, entry)
+    return _days({day: list(lines.values()) for day, lines in by_day.items()})
+
+
+def _same_sentence(known: TimelineEntry, other: TimelineEntry) -> TimelineEntry:
+    """One line for two events told by one sentence."""
+    types = _unique(t for t in (*(known.event_type or "").split(", "), other.event_type) if t)
+    reported = [t for t in (known.first_reported, other.first_reported) if t]
+    last = [t for t in (known.last_reported, other.last_reported) if t]
+    return replace(
+        known,
+        sources=_unique((*known.sources, *other.sources)),
+        document_ids=_unique((*known.document_ids, *other.document_ids)),
+        event_type=", ".join(types),
+        claimed_by=known.claimed_by or other.claimed_by,
+        place=known.place or other.place,
+        reports=max(known.reports, other.reports),
+        first_reported=min(reported, default=None),
+        last_reported=max(last, default=None),
+    )
 
 
 def _merged_speakers(said: list[MergedStatement]) -> list[SpeakerSection]:
