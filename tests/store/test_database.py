@@ -299,3 +299,15 @@ def test_store_in_its_own_postgresql_schema(postgres_server: PostgresServer) -> 
         with create_engine(url).connect() as connection:
             assert "documents" in inspect(connection).get_table_names(schema="newsroom")
             assert "documents" not in inspect(connection).get_table_names(schema="public")
+
+
+def test_store_many_concurrent_first_opens_of_a_new_sqlite_file(tmp_path: Path) -> None:
+    # Switching a brand-new file to WAL fails at once ("database is locked") while another
+    # connection creates it; without waiting, about one round in ten failed.
+    for round_ in range(15):
+        url = str(tmp_path / f"new-{round_}.db")
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            stores = list(pool.map(Store, [url] * 6))
+        assert {store.schema_version for store in stores} == {SCHEMA_VERSION}
+        for store in stores:
+            store.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,6 +18,7 @@ from ..errors import StoreError
 BUSY_TIMEOUT_SECONDS = 5.0
 """How long a connection waits for another writer's lock before failing."""
 
+_WAL_RETRY_SECONDS = 0.02
 _IMMEDIATE = "sitroom_immediate"
 """Execution option: begin the transaction with BEGIN IMMEDIATE (take the write lock first)."""
 
@@ -118,10 +120,25 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA foreign_keys = ON")
         # PRAGMAs take no bound parameters; the value is a module constant, not input.
         cursor.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        _enable_wal(cursor)
         cursor.execute("PRAGMA synchronous = NORMAL")
     finally:
         cursor.close()
+
+
+def _enable_wal(cursor: sqlite3.Cursor) -> None:
+    """Switch to WAL, waiting for a concurrent creator: SQLite reports "database is locked"
+    for a journal-mode change at once, without its busy handler, while another connection
+    holds the lock of a brand-new file (two servers or stores opening one new database)."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() >= deadline:
+                raise
+            time.sleep(_WAL_RETRY_SECONDS)
 
 
 def _on_begin(connection: Connection) -> None:
