@@ -28,7 +28,6 @@ import asyncio
 import json
 import os
 import random
-import socket
 import subprocess
 import sys
 import tempfile
@@ -41,6 +40,8 @@ from typing import Any
 import httpx
 from _synthetic_events import DAYS, START_DAY, World, cached_database
 
+from sitroom.web import free_port
+
 DEFAULT_EVENTS = 1_000_000
 DEFAULT_CLIENTS = 20
 DEFAULT_DURATION = 30.0
@@ -51,12 +52,6 @@ MAX_PAGES = 5
 
 
 # --- the server --------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def start_server(db: Path, port: int, workers: int) -> subprocess.Popen[bytes]:

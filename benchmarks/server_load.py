@@ -19,7 +19,6 @@ import argparse
 import json
 import os
 import signal
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -32,6 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+
+from sitroom.web import free_port
 
 TOKEN = "load-test-token"
 STARTUP_SECONDS = 60.0
@@ -108,12 +109,6 @@ def _percentile(values: list[float], percent: int) -> float:
     if len(values) == 1:
         return round(values[0] * 1000, 1)
     return round(statistics.quantiles(values, n=100)[percent - 1] * 1000, 1)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def start_server(db: Path, *, port: int | None = None) -> Server:

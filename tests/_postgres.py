@@ -22,7 +22,6 @@ import itertools
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -33,6 +32,8 @@ from typing import Any
 import psycopg
 import pytest
 from psycopg.sql import SQL, Identifier
+
+from sitroom.web import free_port
 
 USER = "sitroom"
 """The cluster's superuser (trust authentication: only this machine's loopback listens)."""
@@ -67,12 +68,6 @@ def find_bin_dir() -> Path | None:
     if initdb and shutil.which("pg_ctl"):
         return Path(initdb).resolve().parent
     return None
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class PostgresServer:

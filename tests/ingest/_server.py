@@ -9,6 +9,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import httpx
+
 Body = bytes | Callable[[], Iterator[bytes]]
 
 
@@ -101,3 +103,12 @@ def start_server(tls: ssl.SSLContext | None = None) -> tuple[LocalServer, Callab
         httpd.server_close()
 
     return state, stop
+
+
+PUBLIC = "http://93.184.216.34"
+"""A public address literal: no DNS, and MockTransport never connects."""
+
+
+def mock_client(handler: Callable[[httpx.Request], httpx.Response]) -> httpx.Client:
+    """An httpx client whose requests ``handler`` answers in-process."""
+    return httpx.Client(transport=httpx.MockTransport(handler))

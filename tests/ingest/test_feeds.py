@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import time
 import tracemalloc
-from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
@@ -26,20 +25,7 @@ from sitroom.ingest.feeds import (
     poll_feed,
     read_feed,
 )
-from tests.ingest._server import LocalServer, Route, start_server
-
-PUBLIC = "http://93.184.216.34"  # a public address literal: MockTransport never connects
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[LocalServer]:
-    state, stop = start_server()
-    yield state
-    stop()
-
-
-def mock_client(handler: Callable[[httpx.Request], httpx.Response]) -> httpx.Client:
-    return httpx.Client(transport=httpx.MockTransport(handler))
+from tests.ingest._server import PUBLIC, LocalServer, Route, mock_client
 
 
 def rss(items: str, *, title: str = "Valley Gazette") -> bytes:

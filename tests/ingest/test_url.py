@@ -16,7 +16,7 @@ import threading
 import time
 import tracemalloc
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -28,20 +28,7 @@ from sitroom.ingest import iter_documents
 from sitroom.ingest._netguard import check_url, unsafe_reason
 from sitroom.ingest.url import document_from_url, fetch_url
 from tests.conftest import in_ci
-from tests.ingest._server import LocalServer, Route, start_server
-
-PUBLIC = "http://93.184.216.34"  # a public address literal: no DNS; MockTransport never connects
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[LocalServer]:
-    state, stop = start_server()
-    yield state
-    stop()
-
-
-def mock_client(handler: Callable[[httpx.Request], httpx.Response]) -> httpx.Client:
-    return httpx.Client(transport=httpx.MockTransport(handler))
+from tests.ingest._server import PUBLIC, LocalServer, Route, mock_client, start_server
 
 
 def refusing_client(calls: list[httpx.Request]) -> httpx.Client:

@@ -33,7 +33,7 @@ def test_cli_reads_a_database_on_each_backend(store_url: str) -> None:
 
 
 def test_cli_names_an_unreachable_postgresql_server() -> None:
-    from tests._postgres import free_port
+    from sitroom.web import free_port
 
     url = f"postgresql://reader:hunter2@127.0.0.1:{free_port()}/sitroom"
     done = CliRunner().invoke(app, ["documents", "--db", url])

@@ -18,7 +18,8 @@ from sitroom.errors import SchemaTooNew, StoreError
 from sitroom.model import Document, DocumentResult, Mention, Statement
 from sitroom.store import SCHEMA_VERSION, Store, _alembic, _migrations
 from sitroom.store._alembic import VERSION_TABLE, revision_id
-from tests._postgres import PostgresServer, free_port
+from sitroom.web import free_port
+from tests._postgres import PostgresServer
 
 BODY = 'The ferry captain said "we sail at noon" as fog lifted over the sound.'
 
