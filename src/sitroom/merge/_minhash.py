@@ -10,6 +10,7 @@ estimated Jaccard similarity and containment (a repost with boilerplate, a trunc
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections import Counter
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from datasketch import MinHash
-from sqlalchemy import Connection, bindparam, insert, select
+from sqlalchemy import CompoundSelect, Connection, bindparam, insert, select, union_all
 
 from ._tables import document_duplicates, document_lsh_bands, document_minhash
 
@@ -134,17 +135,28 @@ def link_document(connection: Connection, document_id: str, text: str) -> Duplic
     return best
 
 
-# One statement for every band look-up (built once: compiling it per band cost more than the
-# query). A band every syndicated copy shares (boilerplate) must not make the lookup grow with
-# the database: read at most MAX_BAND_DOCUMENTS of any one band.
-_BAND_LOOKUP = (
-    select(document_lsh_bands.c.document_id)
-    .where(
-        document_lsh_bands.c.band_hash == bindparam("band_hash"),
-        document_lsh_bands.c.document_id != bindparam("document_id"),
-    )
-    .limit(MAX_BAND_DOCUMENTS)
-)
+@functools.cache
+def _band_lookup(bands: int) -> CompoundSelect[tuple[str]]:
+    """One statement reading the documents of ``bands`` band hashes (parameters h0, h1, ...).
+
+    One round trip per document instead of one per band, built once per band count. A band
+    every syndicated copy shares (boilerplate) must not make the lookup grow with the database:
+    each part reads at most MAX_BAND_DOCUMENTS documents.
+    """
+    table = document_lsh_bands
+    parts = []
+    for number in range(bands):
+        part = (
+            select(table.c.document_id)
+            .where(
+                table.c.band_hash == bindparam(f"h{number}"),
+                table.c.document_id != bindparam("document_id"),
+            )
+            .limit(MAX_BAND_DOCUMENTS)
+            .subquery()
+        )
+        parts.append(select(part.c.document_id))
+    return union_all(*parts)
 
 
 def _best_match(
@@ -153,11 +165,11 @@ def _best_match(
     if size == 0:
         return None
     shared: Counter[str] = Counter()
-    for band_hash in sorted(set(hashes)):
-        rows = connection.scalars(
-            _BAND_LOOKUP, {"band_hash": band_hash, "document_id": document_id}
-        )
-        shared.update(rows)
+    bands = sorted(set(hashes))
+    parameters = {f"h{number}": band for number, band in enumerate(bands)}
+    shared.update(
+        connection.scalars(_band_lookup(len(bands)), parameters | {"document_id": document_id})
+    )
     ranked = sorted(shared, key=lambda d: (-shared[d], d))[:MAX_CANDIDATES]
     if not ranked:
         return None
