@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 
 from sitroom.errors import NotFound
 from sitroom.merge import merge_document, merge_pending, merge_stored, merged_events
-from sitroom.merge._events import EventFeatures, context, score
+from sitroom.merge._event_score import EventFeatures, score
+from sitroom.merge._events import context
 from sitroom.merge._tables import event_members
 from sitroom.model import Document, DocumentResult, Event, Place
 from sitroom.store import Store

@@ -22,7 +22,8 @@ from sqlalchemy import Connection, exc, insert, select
 
 from ..errors import NotFound, StoreError
 from ..store import schema
-from ._events import EVENT_DAY_WINDOW, EVENT_MATCH, EVENT_RADIUS_KM, merge_events
+from ._event_score import EVENT_MATCH, EVENT_RADIUS_KM
+from ._events import EVENT_DAY_WINDOW, merge_events
 from ._figures import FIGURE_PERIOD_DAYS, group_figures
 from ._minhash import DUPLICATE_CONTAINMENT, DUPLICATE_JACCARD, link_document
 from ._query import (
