@@ -11,10 +11,8 @@ back to grouping repeated sentences, so a report never hides what the store hold
 from __future__ import annotations
 
 import dataclasses
-import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from ._report_text import (
@@ -25,8 +23,18 @@ from ._report_text import (
     render_markdown,
     sentence_around,
 )
+from ._report_timeline import (
+    TimelineDay,
+    event_timeline,
+    group_rows,
+    merged_timeline,
+    normal,
+    source_label,
+    time_timeline,
+    unique,
+)
 from .merge import MergedEvent, MergedStatement, merged_events, merged_statements
-from .model import Metric, PlacePrecision, is_iso_date_value
+from .model import Metric, PlacePrecision
 from .store import Store
 
 __all__ = [
@@ -42,7 +50,6 @@ __all__ = [
     "source_label",
 ]
 
-UNDATED = "undated"
 UNATTRIBUTED = "Unattributed"
 
 EMPTY = {
@@ -54,37 +61,8 @@ EMPTY = {
 }
 """The one line an empty section shows."""
 
-_SPACE = re.compile(r"\s+")
 _METRIC_ORDER = {metric.value: i for i, metric in enumerate(Metric)}
 _PRECISION_ORDER = {precision.value: i for i, precision in enumerate(PlacePrecision)}
-
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    text: str
-    sources: tuple[str, ...]
-    document_ids: tuple[str, ...]
-    event_type: str | None = None
-    claimed_by: str | None = None
-    place: str | None = None
-    reports: int = 1  # independent reports (near-duplicate documents count once)
-    first_reported: str | None = None
-    last_reported: str | None = None
-
-
-@dataclass(frozen=True)
-class TimelineDay:
-    day: str  # ISO day (or month/year for coarser events), or UNDATED
-    entries: list[TimelineEntry]
-
-    @property
-    def label(self) -> str:
-        if self.day == UNDATED:
-            return "Date unknown"
-        try:
-            return f"{self.day} ({date.fromisoformat(self.day):%A})"
-        except ValueError:  # a month or year, or an impossible day from an extractor
-            return self.day
 
 
 @dataclass(frozen=True)
@@ -174,9 +152,9 @@ def build_report(store: Store, *, since: str | None = None, until: str | None = 
         merged = merged_events(connection, since=since, until=until)
         said = merged_statements(connection, since=since, until=until)
     if merged and len(merged_ids(merged)) >= len(events):
-        timeline = _merged_timeline(merged)
+        timeline = merged_timeline(merged)
     else:  # documents stored without merge_document: group repeated sentences instead
-        timeline = _event_timeline(events) if events else _time_timeline(store, since, until)
+        timeline = event_timeline(events) if events else time_timeline(store, since, until)
     by_statement = said and len(merged_ids(said)) >= len(statements)
     return Report(
         since=since,
@@ -205,47 +183,6 @@ def merged_ids(items: list[MergedEvent] | list[MergedStatement]) -> set[tuple[st
     return {member for item in items for member in item.reported.members}
 
 
-def _merged_timeline(merged: list[MergedEvent]) -> list[TimelineDay]:
-    # Several events of one sentence ("strikes ... killed ... destroyed") make one line with
-    # their types, not the same sentence three times.
-    by_day: dict[str, dict[str, TimelineEntry]] = {}
-    for event in merged:
-        day = event.day if event.day and is_iso_date_value(event.day) else UNDATED
-        entry = TimelineEntry(
-            text=event.text,
-            sources=event.reported.sources,
-            document_ids=_unique(d for d, _ in event.reported.members),
-            event_type=event.type,
-            claimed_by=event.claimed_by,
-            place=event.place,
-            reports=event.reported.reports,
-            first_reported=event.first_published,
-            last_reported=event.last_published,
-        )
-        lines = by_day.setdefault(day, {})
-        known = lines.get(event.text)
-        lines[event.text] = entry if known is None else _same_sentence(known, entry)
-    return _days({day: list(lines.values()) for day, lines in by_day.items()})
-
-
-def _same_sentence(known: TimelineEntry, other: TimelineEntry) -> TimelineEntry:
-    """One line for two events told by one sentence."""
-    types = _unique(t for t in (*(known.event_type or "").split(", "), other.event_type) if t)
-    reported = [t for t in (known.first_reported, other.first_reported) if t]
-    last = [t for t in (known.last_reported, other.last_reported) if t]
-    return replace(
-        known,
-        sources=_unique((*known.sources, *other.sources)),
-        document_ids=_unique((*known.document_ids, *other.document_ids)),
-        event_type=", ".join(types),
-        claimed_by=known.claimed_by or other.claimed_by,
-        place=known.place or other.place,
-        reports=max(known.reports, other.reports),
-        first_reported=min(reported, default=None),
-        last_reported=max(last, default=None),
-    )
-
-
 def _merged_speakers(said: list[MergedStatement]) -> list[SpeakerSection]:
     by_speaker: dict[str, list[StatementEntry]] = {}
     for statement in said:
@@ -256,7 +193,7 @@ def _merged_speakers(said: list[MergedStatement]) -> list[SpeakerSection]:
                 kind=statement.kind,
                 mentions=statement.reported.mentions,
                 sources=statement.reported.sources,
-                document_ids=_unique(d for d, _ in statement.reported.members),
+                document_ids=unique(d for d, _ in statement.reported.members),
                 reports=statement.reported.reports,
                 first_reported=statement.first_published,
                 last_reported=statement.last_published,
@@ -265,94 +202,13 @@ def _merged_speakers(said: list[MergedStatement]) -> list[SpeakerSection]:
     return _ordered_speakers(by_speaker)
 
 
-def source_label(row: dict[str, Any]) -> str:
-    """How a listing names where an item came from: source, else title, else document id."""
-    return str(row.get("source") or row.get("title") or row["document_id"])
-
-
-def _group(rows: Iterable[dict[str, Any]], key: Any) -> list[list[dict[str, Any]]]:
-    """Rows with equal ``key(row)`` together, groups in first-seen order."""
-    groups: dict[Any, list[dict[str, Any]]] = {}
-    for row in rows:
-        groups.setdefault(key(row), []).append(row)
-    return list(groups.values())
-
-
-def _unique(values: Iterable[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(values))
-
-
-def _is_day(value: str | None) -> bool:
-    return value is not None and len(value) == len("YYYY-MM-DD") and is_iso_date_value(value)
-
-
-def _normal(text: str) -> str:
-    return _SPACE.sub(" ", text).strip().casefold()
-
-
-def _days(entries: dict[str, list[TimelineEntry]]) -> list[TimelineDay]:
-    order = sorted(entries, key=lambda day: (day == UNDATED, day))
-    return [TimelineDay(day, entries[day]) for day in order]
-
-
-def _event_timeline(events: list[dict[str, Any]]) -> list[TimelineDay]:
-    def day(row: dict[str, Any]) -> str:
-        value = (row["date"] or "")[:10]
-        return value if is_iso_date_value(value) else UNDATED
-
-    by_day: dict[str, list[TimelineEntry]] = {}
-    for rows in _group(events, lambda r: (day(r), r["type"], _normal(r["text"]))):
-        first = rows[0]
-        by_day.setdefault(day(first), []).append(
-            TimelineEntry(
-                text=first["text"],
-                sources=_unique(source_label(r) for r in rows),
-                document_ids=_unique(r["document_id"] for r in rows),
-                event_type=first["type"],
-                claimed_by=first["claimed_by"],
-                place=first["place_name"],
-                reports=len({r["document_id"] for r in rows}),
-                first_reported=min((r["published"] for r in rows if r["published"]), default=None),
-                last_reported=max((r["published"] for r in rows if r["published"]), default=None),
-            )
-        )
-    return _days(by_day)
-
-
-def _time_timeline(store: Store, since: str | None, until: str | None) -> list[TimelineDay]:
-    texts: dict[str, str] = {}
-
-    def sentence(row: dict[str, Any]) -> str:
-        doc_id = row["document_id"]
-        if doc_id not in texts:
-            texts[doc_id] = store.document(doc_id)["text"]
-        return sentence_around(texts[doc_id], row["start"], row["end"])
-
-    dated = [
-        row | {"sentence": sentence(row)}
-        for row in store.times(since=since, until=until)
-        if row["precision"] == "day" and _is_day(row["value"])
-    ]
-    by_day: dict[str, list[TimelineEntry]] = {}
-    for rows in _group(dated, lambda r: (r["value"], _normal(r["sentence"]))):
-        first = rows[0]
-        by_day.setdefault(first["value"], []).append(
-            TimelineEntry(
-                text=first["sentence"],
-                sources=_unique(source_label(r) for r in rows),
-                document_ids=_unique(r["document_id"] for r in rows),
-            )
-        )
-    return _days(by_day)
-
-
 def _speakers(statements: list[dict[str, Any]]) -> list[SpeakerSection]:
     by_speaker: dict[str, list[StatementEntry]] = {}
 
     def key(row: dict[str, Any]) -> tuple[str, str, str]:
-        return (row["speaker"] or UNATTRIBUTED, row["stance"], _normal(row["text"]))
+        return (row["speaker"] or UNATTRIBUTED, row["stance"], normal(row["text"]))
 
-    for rows in _group(statements, key):
+    for rows in group_rows(statements, key):
         first = rows[0]
         by_speaker.setdefault(first["speaker"] or UNATTRIBUTED, []).append(
             StatementEntry(
@@ -360,8 +216,8 @@ def _speakers(statements: list[dict[str, Any]]) -> list[SpeakerSection]:
                 stance=first["stance"],
                 kind=first["kind"],
                 mentions=sum(max(len(r["mentions"]), 1) for r in rows),
-                sources=_unique(source_label(r) for r in rows),
-                document_ids=_unique(r["document_id"] for r in rows),
+                sources=unique(source_label(r) for r in rows),
+                document_ids=unique(r["document_id"] for r in rows),
                 reports=len({r["document_id"] for r in rows}),
                 first_reported=min((r["published"] for r in rows if r["published"]), default=None),
                 last_reported=max((r["published"] for r in rows if r["published"]), default=None),
@@ -402,10 +258,10 @@ def _places(rows: list[dict[str, Any]]) -> list[PlaceEntry]:
     def key(row: dict[str, Any]) -> Any:
         if row["geonameid"] is not None:
             return row["geonameid"]
-        return (_normal(row["name"]), row["country"])
+        return (normal(row["name"]), row["country"])
 
     entries = []
-    for group in _group(rows, key):
+    for group in group_rows(rows, key):
         best = min(group, key=lambda r: _PRECISION_ORDER.get(r["precision"], 99))
         entries.append(
             PlaceEntry(
