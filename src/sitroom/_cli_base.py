@@ -93,6 +93,16 @@ SourcesArgument = Annotated[
     list[str],
     typer.Argument(help="Files, directories (recursive), http(s) URLs, or - for standard input."),
 ]
+WorkersOption = Annotated[
+    int | None,
+    typer.Option(
+        "--workers", min=1, help="Analyse on N local Dask worker processes (sitroom[scale])."
+    ),
+]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option("--scheduler", help="An existing Dask scheduler, e.g. tcp://host:8786."),
+]
 AllowPrivateOption = Annotated[
     bool,
     typer.Option(

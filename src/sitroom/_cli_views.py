@@ -27,6 +27,7 @@ from ._cli_base import (
 )
 from .api import DEFAULT_HOST, DEFAULT_PORT
 from .api import serve as serve_api
+from .merge import FigureClaim, FigureGroup
 from .model import json_schema
 from .report import build_report, render_html, render_markdown
 from .store import DEFAULT_DB_URL, Store
@@ -172,23 +173,7 @@ def figures(
             groups = figure_history(
                 connection, metric=metric, since=since, until=until, limit=limit
             )
-        claims: list[dict[str, object]] = [
-            {
-                "group": group.id,
-                "metric": group.metric,
-                "place": group.place,
-                "who": group.who,
-                "current": group.current,
-                "claimant": claim.claimant,
-                "day": claim.day,
-                "qualifier": claim.qualifier,
-                "value": claim.value if claim.value is not None else claim.low,
-                "source": claim.source,
-                "document_id": claim.document_id,
-            }
-            for group in groups
-            for claim in group.claims
-        ]
+        claims = [_claim_row(group, claim) for group in groups for claim in group.claims]
         columns = ("group", "metric", "place", "who", "current", "claimant", "day")
         _list(claims, (*columns, "qualifier", "value", "source"), output)
         return
@@ -197,6 +182,23 @@ def figures(
     _list(
         rows, ("document_id", "metric", "qualifier", "value", "who", "claimed_by", "text"), output
     )
+
+
+def _claim_row(group: FigureGroup, claim: FigureClaim) -> dict[str, object]:
+    """One line of ``figures --history``: a source's figure with its group's current value."""
+    return {
+        "group": group.id,
+        "metric": group.metric,
+        "place": group.place,
+        "who": group.who,
+        "current": group.current,
+        "claimant": claim.claimant,
+        "day": claim.day,
+        "qualifier": claim.qualifier,
+        "value": claim.value if claim.value is not None else claim.low,
+        "source": claim.source,
+        "document_id": claim.document_id,
+    }
 
 
 @app.command()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -24,9 +25,11 @@ from ._cli_base import (
     MaxCharsOption,
     ModelOption,
     PublishedOption,
+    SchedulerOption,
     SourceOption,
     SourcesArgument,
     TitleOption,
+    WorkersOption,
     _errors_to_exit,
     _open,
     app,
@@ -128,16 +131,8 @@ def ingest(
     model: ModelOption = DEFAULT_MODEL,
     max_chars: MaxCharsOption = DEFAULT_MAX_CHARS,
     allow_private: AllowPrivateOption = False,
-    workers: Annotated[
-        int | None,
-        typer.Option(
-            "--workers", min=1, help="Analyse on N local Dask worker processes (sitroom[scale])."
-        ),
-    ] = None,
-    scheduler: Annotated[
-        str | None,
-        typer.Option("--scheduler", help="An existing Dask scheduler, e.g. tcp://host:8786."),
-    ] = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Analyse documents and store them; content already stored is skipped.
 
@@ -156,19 +151,7 @@ def ingest(
     with _errors_to_exit():
         options = _ingest_options(published, source, title, max_chars)
         with _progress() as progress:
-            task = progress.add_task("ingesting", total=None)
-
-            def show(outcome: Outcome, done: int | None = None, total: int | None = None) -> None:
-                if done is None:
-                    progress.advance(task)
-                else:
-                    progress.update(task, completed=done, total=total)
-                progress.update(task, description=f"{outcome.status.value}: {outcome.origin}")
-                if outcome.status in (Status.failed, Status.flagged):
-                    progress.console.print(
-                        f"{outcome.origin}: {outcome.message}", highlight=False, markup=False
-                    )
-
+            show = _outcome_reporter(progress)
             if workers is not None or scheduler is not None:
                 from .scale import run_distributed  # optional extra: dask
 
@@ -276,6 +259,24 @@ def _default_watch_state(db: str) -> Path | None:
     if "://" in path or path in ("", ":memory:"):
         return None
     return Path(path + ".watch.json")
+
+
+def _outcome_reporter(progress: Progress) -> Callable[..., None]:
+    """A progress callback for ingestion: advance the bar, print failures and flags in full."""
+    task = progress.add_task("ingesting", total=None)
+
+    def show(outcome: Outcome, done: int | None = None, total: int | None = None) -> None:
+        if done is None:
+            progress.advance(task)
+        else:
+            progress.update(task, completed=done, total=total)
+        progress.update(task, description=f"{outcome.status.value}: {outcome.origin}")
+        if outcome.status in (Status.failed, Status.flagged):
+            progress.console.print(
+                f"{outcome.origin}: {outcome.message}", highlight=False, markup=False
+            )
+
+    return show
 
 
 def _progress() -> Progress:
