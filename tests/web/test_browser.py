@@ -210,3 +210,22 @@ def test_page_never_asks_another_host(page):
     page.wait_for_selector("#evidence mark")
     assert page.watch.refused == []
     assert page.watch.hosts <= {LOOPBACK, None}
+
+
+def test_filters_are_kept_in_the_address(page, base_url):
+    _apply(page, since=DAY_HOSTILE, until=DAY_B)
+    assert page.url == f"{base_url}/?since={DAY_HOSTILE}&until={DAY_B}"
+    page.goto(page.url)  # a bookmark or a shared link opens the same view
+    page.wait_for_function(
+        "(v) => document.body.dataset.view === v", arg=f"since={DAY_HOSTILE}&until={DAY_B}"
+    )
+    assert page.input_value("#since") == DAY_HOSTILE
+    assert _bar_days(page) == {DAY_HOSTILE, DAY_B}
+
+
+def test_address_values_the_form_cannot_hold_are_ignored(page, base_url):
+    page.goto(f"{base_url}/?type=NOT_A_TYPE&since=yesterday&q=%3Cscript%3E")
+    page.wait_for_function("() => document.body.dataset.view === 'q=%3Cscript%3E'")
+    assert page.input_value("#type") == ""
+    assert page.input_value("#since") == ""
+    assert page.watch.errors == []

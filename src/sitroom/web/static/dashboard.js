@@ -17,6 +17,7 @@
   const MAX_SPEAKERS = 40;
   const MAX_LISTED_EVENTS = 300;
   const TEXT_DELAY_MS = 300;
+  const MAX_FILTER_CHARS = 200; // as the text field's maxlength
   const MAX_SLOT_PX = 60;
   const MAX_TICKS = 8;
   const TICK_PX = 80; // a day label is about 60 px wide
@@ -54,9 +55,10 @@
   }
 
   // --- data ---------------------------------------------------------------------------------
+  const FILTERS = ["since", "until", "type", "q"];
   function filters() {
     const out = {};
-    for (const name of ["since", "until", "type", "q"]) {
+    for (const name of FILTERS) {
       const value = $(name).value.trim();
       if (value) out[name] = value;
     }
@@ -79,8 +81,11 @@
       state.view = view;
       drawSummary(view); drawMap(view.events); drawTimeline(view.timeline);
       drawEvents(view.events); drawStatements(view.statements); drawFigures(view.figures);
+      // The address keeps the filters, so a view can be bookmarked, shared and reloaded.
+      const query = new URLSearchParams(params).toString();
+      history.replaceState(null, "", query ? `?${query}` : location.pathname);
       // For scripts and tests: which filters the drawn view answers.
-      document.body.dataset.view = new URLSearchParams(params).toString();
+      document.body.dataset.view = query;
       document.body.dataset.ready = String(ticket);
     } catch (error) {
       $("summary").textContent = `Could not load the data: ${error.message}`;
@@ -354,6 +359,15 @@
   }
 
   // --- start --------------------------------------------------------------------------------
+  function filtersFromAddress() {
+    // Values the form cannot hold (an unknown type, a malformed date) are ignored by the
+    // inputs themselves, so the view always answers what the form shows.
+    const given = new URLSearchParams(location.search);
+    for (const name of FILTERS) {
+      const value = given.get(name);
+      if (value !== null) $(name).value = value.slice(0, MAX_FILTER_CHARS);
+    }
+  }
   async function start() {
     const config = await getJSON("/dashboard/config");
     for (const type of config.event_types) {
@@ -363,6 +377,7 @@
       if (config.first_day) $(name).min = config.first_day;
       if (config.last_day) $(name).max = config.last_day;
     }
+    filtersFromAddress();
     await setUpMap(config);
     let timer = null;
     $("filters").addEventListener("change", (e) => { if (e.target.id !== "q") refresh(); });
