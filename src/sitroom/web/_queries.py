@@ -13,8 +13,9 @@ items, titles and place names per read (seconds on a million events).
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     ColumnElement,
@@ -43,6 +44,8 @@ DEFAULT_MAX_EVENTS = 2000
 DEFAULT_MAX_STATEMENTS = 500
 DEFAULT_MAX_FIGURES = 500
 
+_DOCUMENTS_PER_READ = 500
+"""Document ids per ``IN`` list when reading a page's rows (bound parameters stay few)."""
 _AFTER_DIGITS = "~"
 """Sorts after every character of an ISO date: ``until + "~"`` bounds all its longer days."""
 
@@ -188,6 +191,8 @@ def read_view(
     f = filters.checked()
     if scan:
         return _scanned_view(connection, f, max_events, max_statements, max_figures)
+    if f.q:
+        return _matched_view(connection, f, max_events, max_statements, max_figures)
     rows = {
         "events": _keyed_rows(connection, schema.events, f, max_events),
         "statements": _keyed_rows(connection, schema.statements, f, max_statements),
@@ -331,7 +336,76 @@ def _rows(connection: Connection, query: Select[Any], limit: int) -> list[Row]:
 
 def read_timeline(connection: Connection, filters: ViewFilter) -> list[Row]:
     """How many events fall on each day (or month, year: the date as known), per type."""
-    return _keyed_timeline(connection, filters.checked())
+    f = filters.checked()
+    if f.q:
+        return _timeline_of(_matched_keys(connection, "events", f))
+    return _keyed_timeline(connection, f)
+
+
+# --- reads under a text filter ----------------------------------------------------------------
+# The matching items are found by one scan per kind (``_text_matches``); their keys are read
+# once, and totals, the timeline and the page are made from them here, instead of repeating
+# the scan in every query.
+
+
+class _Key(NamedTuple):
+    day: str
+    pub: str
+    document_id: str
+    idx: int
+    id: str
+    kind: str | None
+    located: bool
+
+
+def _matched_keys(connection: Connection, kind: str, f: ViewFilter) -> list[_Key]:
+    """The keys of the items matching ``f`` (text filter included), in list order."""
+    keys = KEY_TABLES[kind]
+    order = (keys.c.day, keys.c.pub, keys.c.document_id, keys.c.idx)
+    query = select(*order, keys.c.id, keys.c["class"], keys.c.lat.is_not(None))
+    found = [_Key(*row) for row in connection.execute(query.where(*_key_filter(kind, f)))]
+    return sorted(found, key=lambda k: (k.day == "", k.day, k.pub, k.document_id, k.idx))
+
+
+def _matched_view(
+    connection: Connection, f: ViewFilter, max_events: int, max_statements: int, max_figures: int
+) -> dict[str, Any]:
+    caps = {"events": max_events, "statements": max_statements, "figures": max_figures}
+    keys = {kind: _matched_keys(connection, kind, f) for kind in caps}
+    rows = {
+        kind: _rows_of(connection, _ITEM_TABLES[kind], found[: caps[kind]])
+        for kind, found in keys.items()
+    }
+    totals = {
+        "events": len(keys["events"]),
+        "located_events": sum(k.located for k in keys["events"]),
+        "statements": len(keys["statements"]),
+        "figures": len(keys["figures"]),
+    }
+    return {**rows, "timeline": _timeline_of(keys["events"]), "totals": totals}
+
+
+def _timeline_of(keys: list[_Key]) -> list[Row]:
+    counts = Counter((k.day, k.kind) for k in keys)
+    order = sorted(counts, key=lambda dk: (dk[0] == "", dk[0], dk[1] or ""))
+    return [{"day": day or None, "type": kind, "count": counts[day, kind]} for day, kind in order]
+
+
+def _rows_of(connection: Connection, table: Table, page: list[_Key]) -> list[Row]:
+    """The rows of ``page``, in its order: read by document (the primary key's prefix)."""
+    if not page:
+        return []
+    if table is schema.events:
+        query = _event_query(ViewFilter(), *_event_columns())
+    else:
+        query = _item_query(table, ViewFilter(), ())
+    documents = sorted({k.document_id for k in page})
+    by_key: dict[tuple[str, str], Row] = {}
+    for start in range(0, len(documents), _DOCUMENTS_PER_READ):
+        chunk = documents[start : start + _DOCUMENTS_PER_READ]
+        for r in connection.execute(query.where(table.c.document_id.in_(chunk))).mappings():
+            by_key[(r["document_id"], r["id"])] = dict(r)
+    return [by_key[(k.document_id, k.id)] for k in page if (k.document_id, k.id) in by_key]
 
 
 def _scanned_timeline(connection: Connection, f: ViewFilter) -> list[Row]:
