@@ -221,3 +221,35 @@ def test_events_place_nearest_in_the_parse_when_none_is_attached(nlp: Language) 
     text = "Canada imposed sanctions, and it said its troops would not fight in Mali."
     other = _events(nlp, text)
     assert other["sanctions"]["place_texts"] == []
+
+
+# --- mentions a second outlet words differently ------------------------------------------
+
+
+def test_events_noun_after_time_preposition_is_its_own_event(nlp: Language) -> None:
+    events = _events(nlp, "Police detained 40 people during the protest in Varnholm.")
+    assert events["detained"]["type"] == "COERCE"
+    assert events["protest"]["type"] == "PROTEST"
+
+
+def test_events_particle_parsed_as_adverb(nlp: Language) -> None:
+    events = _events(nlp, "Minister Olek Brandt stepped down on Sunday.")
+    assert (events["stepped"]["type"], events["stepped"]["mode"]) == ("RETREAT", "resign")
+
+
+def test_events_pronoun_object_is_a_person(nlp: Language) -> None:
+    events = _events(nlp, "Most of those arrested on Friday have been freed by a court.")
+    assert (events["freed"]["type"], events["freed"]["mode"]) == ("RETREAT", "release")
+
+
+def test_events_hit_names_an_attack_on_a_site_not_a_storm(nlp: Language) -> None:
+    attack = _events(nlp, "The rebels hit the fuel depot with drones.")
+    relative = _events(nlp, "Workers cleared the terminal, which was hit by a missile.")
+    storm = _events(nlp, "The storm hit the coastal villages on Monday.")
+    assert attack["hit"]["type"] == relative["hit"]["type"] == "ASSAULT"
+    assert "hit" not in storm
+
+
+def test_events_weapon_fire_is_no_hazard(nlp: Language) -> None:
+    assert _events(nlp, "Two guards were killed by sniper fire.")["killed"]["type"] == "ASSAULT"
+    assert "killed" not in _events(nlp, "Two guards were killed in the fire.")

@@ -365,3 +365,41 @@ def test_figures_seed_claimants(pipeline: Any, seed_text: str) -> None:
 def test_figure_span_extension_is_registered() -> None:
     FigureExtractor(spacy.blank("en"))
     assert Span.has_extension("sitroom_figure")
+
+
+# --- wordings a first table missed ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("At least 45 passengers perished when the ferry sank.", [("killed", 45)]),
+        ("Two journalists went missing near the front line.", [("missing", 2)]),
+        ("Nineteen miners remain unaccounted for.", [("missing", 19)]),
+        ("Some 80 people were hospitalised after the leak.", [("injured", 80)]),
+        ("Officials said a total of 73 people had been killed.", [("killed", 73)]),
+        ("About 500 families lost their homes in the shelling.", [("displaced", 500)]),
+        ("Nearly 2 million people have sought refuge abroad.", [("refugees", 2000000)]),
+        ("The bodies of 14 fishermen washed ashore.", [("killed", 14)]),
+        ("Ten civilians were among those killed.", [("killed", 10)]),
+        ("Shelling killed two people, one of them a child.", [("killed", 2), ("killed", 1)]),
+        ("Protesters torched 12 cars.", [("destroyed", 12)]),
+        ("The village lost 30 homes in the fire.", [("destroyed", 30)]),
+    ],
+)
+def test_figures_more_wordings(nlp: Language, sentence: str, expected: list) -> None:
+    found = [(f["metric"], f["value"]) for f in figures(run(nlp, sentence))]
+    assert found == [(metric, float(value)) for metric, value in expected]
+
+
+def test_figures_coordinated_verbs_each_bind_their_count(nlp: Language) -> None:
+    found = figures(run(nlp, "Fighting has killed dozens and displaced thousands."))
+    assert [(f["span"], f["metric"]) for f in found] == [
+        ("dozens", "killed"),
+        ("thousands", "displaced"),
+    ]
+
+
+def test_figures_seized_things_are_no_detentions(nlp: Language) -> None:
+    assert figures(run(nlp, "The rebels seized 30 trucks on the road.")) == []
+    assert only(run(nlp, "The rebels seized 14 aid workers."))["metric"] == "detained"

@@ -3,9 +3,14 @@
 A place counts only when a locative preposition ("in", "near", "at", "outside", "north of")
 joins it to the trigger, to the clause the trigger belongs to, or to the trigger's object
 ("attacked an airfield outside the city"); a place elsewhere in the sentence ("refugees from
-X", "talks with X") does not. The date is the nearest calendar time expression in the
-sentence, else the date in the marker of the live-blog update it belongs to ("Feb 24, 10:30
-GMT -"), else the document's publication date.
+X", "talks with X") does not. Candidates are Sitroom's place spans, the model's place
+entities and proper names standing where a place stands (``_event_place_names``). Of nested
+places the finest wins: the name over the place it qualifies ("the X district of Y" gives Y,
+"Y's capital X" X), a named place over a bearing ("X, 30 km north of Y" gives X).
+
+The date is the nearest calendar time expression in the sentence, else the date in the marker
+of the live-blog update it belongs to ("Feb 24, 10:30 GMT -"), else the document's
+publication date.
 """
 
 from __future__ import annotations
@@ -15,25 +20,16 @@ from collections.abc import Iterable, Mapping
 
 from spacy.tokens import Doc, Span, Token
 
+from ._event_place_names import LOCATIVE_PREPOSITIONS, OPERATION_NOUNS, PLACE_NOUNS, name_places
 from ._extensions import PLACES_KEY, SEGMENTS_KEY, TIMES_KEY
 
-# Not "on" or "into": "sanctions on X" and "fled into X" name a target and a destination.
-LOCATIVE_PREPOSITIONS = frozenset(
-    {"across", "along", "around", "at", "in", "inside", "near", "off", "outside", "through"}
-    | {"throughout", "within"}
-)
 # "north of X", "close to X": a direction or distance word before "of"/"to".
 DIRECTION_WORDS = frozenset(
     {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
     | {"close", "next", "outside"}
 )
-# Nouns for a part of the land: "the village of X", "the X neighbourhood".
-PLACE_NOUNS = frozenset(
-    {"area", "border", "camp", "capital", "center", "centre", "city", "county", "countryside"}
-    | {"district", "edge", "gorge", "neighborhood", "neighbourhood", "outskirts", "part"}
-    | {"province", "region", "streets", "suburb", "town", "valley", "village"}
-)
-RELATIVE_HEADS = DIRECTION_WORDS | PLACE_NOUNS
+# "the entrance to X": the preposition after these nouns still says where.
+RELATIVE_HEADS = DIRECTION_WORDS | PLACE_NOUNS | {"entrance", "gate", "gates", "outskirts"}
 # The nearest-place fallback: how far a place may sit from the trigger in the parse, and what
 # on the way rules it out (an origin, a destination, a companion, an actor).
 MAX_PATH = 6
@@ -44,8 +40,15 @@ SUBJECT_DEPS = frozenset({"nsubj", "agent", "csubj"})
 MAX_CLIMB = 10
 # Coarser kinds rank higher; a place of any other kind (a town, an unresolved name) ranks 0.
 KIND_RANK = {"admin2": 1, "admin1": 2, "region": 3, "country": 4, "continent": 5}
+# Words after a place name that make it a container: "the X area of Y district".
+ADMIN_WORDS = frozenset({"county", "district", "governorate", "province", "region", "state"})
 UPDATE_MARKER = "update_marker"
 AIMED = frozenset({"on", "against"})
+# Where a motion starts ("moved the plant from near X") is not where the event happened;
+# where it ends may be ("was caught as he crossed into X").
+MOTION_PREPOSITIONS = frozenset({"from"})
+# A participant's "from X" gives an origin: "the bomber, from a village near X, ...".
+PARTICIPANT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj"})
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 DATED = re.compile(r"^\d{4}(-\d{2}){0,2}$")
 PRECISION_OF = {1: "year", 2: "month", 3: "day"}
@@ -53,7 +56,8 @@ PRECISION_OF = {1: "year", 2: "month", 3: "day"}
 
 def candidate_places(doc: Doc) -> list[Span]:
     """Sitroom's place spans, plus place entities of the model they do not cover (a name the
-    gazetteer does not know is still where something happened)."""
+    gazetteer does not know is still where something happened), plus proper names that
+    stand where a place stands (:func:`name_places`)."""
     places = list(doc.spans.get(PLACES_KEY, []))
     covered = {i for span in places for i in range(span.start, span.end)}
     extra = [
@@ -61,7 +65,8 @@ def candidate_places(doc: Doc) -> list[Span]:
         for ent in doc.ents
         if ent.label_ in PLACE_LABELS and not any(i in covered for i in range(ent.start, ent.end))
     ]
-    return sorted(places + extra, key=lambda s: s.start)
+    covered.update(i for ent in extra for i in range(ent.start, ent.end))
+    return sorted(places + extra + name_places(doc, covered), key=lambda s: s.start)
 
 
 def attached_places(
@@ -69,13 +74,20 @@ def attached_places(
 ) -> list[Span]:
     """The place spans joined to the event by a locative preposition, in text order.
 
-    With ``object_is_place`` (an assault or a seizure), a place that is the trigger's object
-    ("captured the town of X", "X was shelled") is where it happened too. When nothing is
-    attached, a "when"/"while" clause of the event ("killed when gunmen attacked a post in
-    X") and a scene-setting opening ("In X, ...") give the place, in that order.
+    With ``object_is_place`` (an assault, a seizure, a patrol), a place that is the trigger's
+    object ("captured the town of X", "X was shelled", "patrolled X's streets") is where it
+    happened too. A place in the active subject's phrase yields to one attached to the verb.
+    When nothing is attached, a "when"/"while" clause of the event ("killed when gunmen
+    attacked a post in X"), a clause on a participant ("fighters who were hiding in X") and a
+    scene-setting opening ("In X, ...") give the place, in that order. A country or people
+    qualifying a noun ("a U.S. airstrike") and a person owning a building are never places.
     """
     sentence = trigger.sent
-    places = [p for p in places if sentence.start <= p.start < sentence.end]
+    places = [
+        p
+        for p in places
+        if sentence.start <= p.start < sentence.end and not _origin(p) and not _owner(p)
+    ]
     if not places:
         return []
     anchors = {trigger.i, clause.i}
@@ -89,14 +101,65 @@ def attached_places(
         if _preposition_to(span.root, anchors) is not None
         or (object_is_place and _is_object_of(span.root, trigger))
     ]
+    # a place in the subject's phrase ("people in X patrolled the banks of Y") yields to one
+    # attached to the verb or its object
+    found = [span for span in found if not _in_subject(span.root, anchors)] or found
     if not found:
-        linked = {c.i for w in (trigger, clause) for c in w.children if c.dep_ == "advcl"}
+        linked = _when_clauses(anchors, sentence)
         found = [span for span in places if _preposition_to(span.root, linked) is not None]
+    if not found:
+        # "killed fighters who tried to break the siege of X": a clause on a participant
+        found = [
+            span for span in places if _preposition_to(span.root, anchors, clauses=True) is not None
+        ]
     if not found:
         found = [span for span in places if _sets_scene(span.root)]
     if not found:
         found = _nearest(trigger, places)
     return most_specific(sorted(found, key=lambda s: s.start))
+
+
+def _in_subject(token: Token, anchors: set[int]) -> bool:
+    """True when the climb from ``token`` to an anchor passes an active subject."""
+    for _ in range(MAX_CLIMB):
+        if token.i in anchors or token.head.i == token.i:
+            return False
+        if token.dep_ == "nsubj" and token.head.i in anchors:
+            return True
+        token = token.head
+    return False
+
+
+def _when_clauses(anchors: set[int], sentence: Span) -> set[int]:
+    """The verbs of the adverbial clauses of the event's verbs ("killed when gunmen attacked
+    a post in X"), with the verbs coordinated with them ("when rifts hit ... and turned
+    violent in X")."""
+    doc = sentence.doc
+    verbs = {c for i in anchors for c in doc[i].children if c.dep_ == "advcl"}
+    verbs |= {c for verb in verbs for c in verb.children if c.dep_ in ("xcomp", "advcl")}
+    return {t.i for verb in verbs for t in (verb, *verb.conjuncts)}
+
+
+def _origin(span: Span) -> bool:
+    """True for a country or a people's adjective naming whose something is ("a U.S.
+    airstrike", "a Slovak hut", "US sailors"), not where it happened."""
+    root = span.root
+    if root.dep_ not in ("compound", "amod", "nmod", "npadvmod"):
+        return False  # "US-led", "US-Kurdish" too
+    if root.head.lemma_.lower() in PLACE_NOUNS:
+        return False  # "the Baghdad neighbourhood of X"
+    return root.pos_ == "ADJ" or _kind(span) in ("country", "continent")
+
+
+def _owner(span: Span) -> bool:
+    """True for a person's name owning a building ("outside Smith's hotel"), which the
+    gazetteer may have taken for a place; "X's streets" is a place's."""
+    root = span.root
+    return (
+        root.dep_ == "poss"
+        and root.ent_type_ == "PERSON"
+        and root.head.lemma_.lower() not in PLACE_NOUNS
+    )
 
 
 def _nearest(trigger: Token, places: list[Span]) -> list[Span]:
@@ -159,11 +222,48 @@ def most_specific(places: list[Span]) -> list[Span]:
     the province of Y")."""
     if not places:
         return []
+    places = [p for p in places if not _contains(p, places)] or places
+    named = [p for p in places if not _reference_point(p)]
+    places = named or places
     finest = min(KIND_RANK.get(str(_kind(p)), 0) for p in places)
     places = [p for p in places if KIND_RANK.get(str(_kind(p)), 0) == finest]
     first = places[0]
     together = {t.i for t in first.root.conjuncts}
     return [first, *(p for p in places[1:] if p.root.i in together)]
+
+
+def _contains(place: Span, places: list[Span]) -> bool:
+    """True when ``place`` only qualifies a noun that another place names: "the Baghdad
+    neighbourhood of X", "Y's regional capital X", "Y's X hospital", "Y's X". A place after
+    "of" with an administrative word is the container ("the X area of Y district")."""
+    root = place.root
+    if root.dep_ not in NAME_DEPS:
+        return False
+    head = root.head
+    for other in places:
+        if other is place:
+            continue
+        name = other.root
+        if name.i == head.i:
+            return True
+        of_name = name.dep_ == "pobj" and name.head.lower_ == "of" and name.head.head.i == head.i
+        beside = name.head.i == head.i and (
+            name.dep_ == "appos" or (name.dep_ in ("compound", "nmod") and root.dep_ == "poss")
+        )
+        after = other.doc[other.end] if other.end < len(other.doc) else None
+        if beside or (of_name and (after is None or after.lower_ not in ADMIN_WORDS)):
+            return True
+    return False
+
+
+def _reference_point(place: Span) -> bool:
+    """True for a place that only gives a bearing ("80 km south of X", "just north of X")."""
+    head = place.root.head
+    return (
+        place.root.dep_ == "pobj"
+        and head.lower_ == "of"
+        and head.head.lower_ in DIRECTION_WORDS - {"outside"}
+    )
 
 
 def _kind(span: Span) -> str | None:
@@ -172,10 +272,11 @@ def _kind(span: Span) -> str | None:
     return None
 
 
-def _preposition_to(token: Token, anchors: set[int]) -> Token | None:
+def _preposition_to(token: Token, anchors: set[int], *, clauses: bool = False) -> Token | None:
     """Climb from a place word to the event: the first preposition on the way must be
     locative ("in X", "north of X"); the climb may pass nouns and prepositions ("killed in the
-    shelling of X", "a policeman in X was shot") but not another verb. Return the locative
+    shelling of X", "a policeman in X was shot") but not another verb, unless ``clauses``
+    lets it pass a clause on a noun ("fighters who were hiding in X"). Return the locative
     preposition when the climb reaches an anchor, else None."""
     locative: Token | None = None
     for _ in range(MAX_CLIMB):
@@ -183,18 +284,33 @@ def _preposition_to(token: Token, anchors: set[int]) -> Token | None:
         if head.i == token.i:
             return None
         if token.dep_ == "pobj" and head.dep_ == "prep" and locative is None:
-            if head.lower_ in LOCATIVE_PREPOSITIONS or (
-                head.lower_ in ("of", "to") and head.head.lower_ in RELATIVE_HEADS
+            if (
+                head.lower_ in LOCATIVE_PREPOSITIONS
+                or (head.lower_ in ("of", "to") and head.head.lower_ in RELATIVE_HEADS)
+                or (head.lower_ in ("of", "on") and head.head.lemma_ in OPERATION_NOUNS)
             ):
                 locative = head
             elif head.lower_ != "of":
                 return None  # "from X", "with X", "for X": not where it happened
+        if head.lower_ == "from" and _participant(head.head):
+            return None  # "a man from a village near X": where he is from
+        if head.lower_ in MOTION_PREPOSITIONS and head.head.pos_ == "VERB":
+            return None  # "moved the plant from near X": where it was
+        if token.dep_ == "compound" and head.lemma_ in OPERATION_NOUNS and locative is None:
+            locative = head  # "killed since the launch of the X offensive": where it is fought
         if head.i in anchors:
             return locative
-        if head.pos_ in ("VERB", "AUX"):
+        if head.pos_ in ("VERB", "AUX") and not (clauses and head.dep_ in NOUN_CLAUSE_DEPS):
             return None  # another clause: "refugees who fled to X"
         token = head
     return None
+
+
+def _participant(token: Token) -> bool:
+    """True for a subject or object noun, or one in apposition to it ("X, a farmer")."""
+    if token.dep_ == "appos":
+        token = token.head
+    return token.dep_ in PARTICIPANT_DEPS and token.pos_ in ("NOUN", "PROPN")
 
 
 def _is_object_of(token: Token, trigger: Token) -> bool:
@@ -205,7 +321,7 @@ def _is_object_of(token: Token, trigger: Token) -> bool:
             return False
         if token.dep_ in ("dobj", "nsubjpass") and token.head.i == trigger.i:
             return True
-        if token.dep_ not in ("compound", "nmod", "appos", "conj", "pobj", "prep"):
+        if token.dep_ not in ("compound", "nmod", "appos", "conj", "pobj", "prep", "poss"):
             return False
         if token.dep_ == "prep" and token.lower_ in AIMED and token.head.i == trigger.i:
             return trigger.pos_ in ("NOUN", "PROPN")

@@ -30,8 +30,10 @@ PLACE = "place"
 # Words for a count or a body of people: what counts is the "of" noun ("a mission of observers").
 QUANTITY_WORDS = frozenset(
     {"delegation", "dozen", "group", "hundred", "million", "mission", "number", "score"}
-    | {"team", "thousand"}
+    | {"all", "many", "most", "some", "team", "thousand"}
 )
+# Pronouns that stand for people: "freed them", "most of those arrested were released".
+PERSON_PRONOUNS = frozenset({"he", "her", "him", "me", "she", "them", "they", "those", "us", "we"})
 
 
 def event_object(verb: Token) -> Token | None:
@@ -40,6 +42,8 @@ def event_object(verb: Token) -> Token | None:
     found = next((c for c in verb.children if c.dep_ in OBJECT_DEPS), None)
     if found is None:
         return None
+    if found.tag_ in ("WDT", "WP") and verb.dep_ == "relcl":
+        found = verb.head  # "the terminal, which was hit": the terminal
     if found.like_num or found.lemma_.lower() in QUANTITY_WORDS:
         for prep in found.children:
             if prep.dep_ == "prep" and prep.lower_ == "of":
@@ -53,7 +57,7 @@ def object_classes(token: Token, lexicon: EventLexicon, places: frozenset[int]) 
     place covers it (``places`` holds the token indices of place spans)."""
     found = set(lexicon.classes.get(token.lemma_.lower(), ()))
     found |= lexicon.classes.get(token.lower_, frozenset())
-    if token.ent_type_ in PERSON_ENTS:
+    if token.ent_type_ in PERSON_ENTS or token.lower_ in PERSON_PRONOUNS:
         found.add(PERSON)
     if token.ent_type_ in PLACE_ENTS or token.i in places:
         found.add(PLACE)
@@ -120,4 +124,11 @@ def is_natural_harm(trigger: Token, actor: Token | None, lexicon: EventLexicon) 
 
 
 def _is_hazard(token: Token, lexicon: EventLexicon) -> bool:
-    return token.lemma_.lower() in lexicon.hazards or token.lower_ in lexicon.hazards
+    if token.lemma_.lower() not in lexicon.hazards and token.lower_ not in lexicon.hazards:
+        return False
+    # "sniper fire", "artillery fire": a weapon's or a fighter's fire is an attack
+    armed = ("person", "troops", "weapons")
+    return not any(
+        c.dep_ in ("compound", "amod") and lexicon.classes.get(c.lemma_.lower(), set()) & set(armed)
+        for c in token.children
+    )

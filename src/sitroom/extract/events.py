@@ -64,6 +64,7 @@ from ._extensions import EVENTS_KEY, SEGMENTS_KEY, TIMES_KEY
 DEFAULT_NAME = "sitroom_events"
 SPAN_LABEL = "EVENT"
 PHRASE_DEPS = frozenset({"prt", "prep"})
+PARTICLES = frozenset({"away", "back", "down", "off", "out", "up"})
 NOUN_MODIFIER_DEPS = frozenset({"compound", "amod"})
 # A trigger word modifying a noun ("combat experience", "advancing forces") is no event.
 MODIFIER_DEPS = frozenset({"compound", "amod", "nmod"})
@@ -73,9 +74,15 @@ HEADING_LABEL = "heading"
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 # Relations by which a noun trigger belongs to a verb trigger's event ("called for sanctions").
 ABSORBED_DEPS = frozenset({"dobj", "pobj", "attr", "xcomp"})
+# Prepositions of time or circumstance: their noun is an event of its own ("detained during
+# the protest", "agreed to a truce after talks").
+CIRCUMSTANCE_PREPOSITIONS = frozenset(
+    {"after", "amid", "before", "despite", "during", "following", "since", "until"}
+)
 # Types whose target is who receives (the recipient), not what is given.
 RECIPIENT_TYPES = frozenset({EventType.AID, EventType.AGREE, EventType.SUPPORT})
-PHYSICAL_TYPES = frozenset({EventType.ASSAULT, EventType.COERCE})
+# Types whose object, when it is a place, is where it happened ("shelled X", "patrolled X").
+PHYSICAL_TYPES = frozenset({EventType.ASSAULT, EventType.COERCE, EventType.MOBILIZE})
 SPEAKER_PRONOUNS = frozenset({"it", "they", "we", "he", "she", "i"})
 MODALITY_STANCE = {
     "negated": Stance.deny.value,
@@ -320,6 +327,8 @@ def _absorbed(token: Token, triggers: dict[int, tuple[Trigger, bool]]) -> bool:
         token = token.head.head
     if token.dep_ not in ABSORBED_DEPS:
         return False
+    if token.dep_ == "pobj" and token.head.lower_ in CIRCUMSTANCE_PREPOSITIONS:
+        return False  # "arrested during the protest": two events
     head = token.head.head if token.head.dep_ == "prep" else token.head
     found = triggers.get(head.i)
     return found is not None and found[1]
@@ -348,8 +357,8 @@ def _quantified(token: Token) -> Token:
 def _verbal_keys(token: Token) -> Iterator[str]:
     lemma = token.lemma_.lower()
     for child in token.children:
-        if child.dep_ in PHRASE_DEPS:
-            yield f"{lemma} {child.lower_}"
+        if child.dep_ in PHRASE_DEPS or (child.dep_ == "advmod" and child.lower_ in PARTICLES):
+            yield f"{lemma} {child.lower_}"  # "stepped down" is often parsed as an adverb
         elif child.dep_ == "dobj":  # "opened fire", "set fire", "stopped work"
             yield f"{lemma} {child.lemma_.lower()}"
     yield lemma

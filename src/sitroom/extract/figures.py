@@ -47,6 +47,7 @@ SPAN_LABEL = "FIGURE"
 NOT_COUNT_ENTS = frozenset({"ORDINAL", "TIME"})
 NOT_COUNT_AFTER = frozenset({"%", "percent", "per", "pc", "year", "years", "-year", "year-old"})
 SUBCOUNT_WORDS = frozenset({"including", "among"})
+PARTITIVE_WORDS = frozenset({"them", "whom"})
 AMONG_WORDS = frozenset({"among", "amongst"})
 NOT_COUNT_PREPOSITIONS = frozenset({"for", "after", "within"})
 PLACE_PREPOSITIONS = frozenset({"across", "around", "in", "inside", "into", "near", "outside"})
@@ -55,6 +56,10 @@ PREDICATE_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "attr", "oprd", "appos
 COMPLEMENT_DEPS = frozenset({"acomp", "oprd", "xcomp", "attr"})
 MODIFIER_DEPS = frozenset({"amod", "acl", "relcl"})
 PHRASAL_DEPS = frozenset({"prt", "prep", "oprd", "dobj"})
+# "went missing"; "1,000 people fled the city" (the subject is counted); "a total of 73".
+LINKING_VERBS = frozenset({"become", "go", "remain"})
+SUBJECT_AFFECTED = frozenset({"flee"})
+TOTAL_NOUNS = frozenset({"sum", "tally", "total"})
 # Fleeing across a border or abroad makes refugees, not internally displaced people.
 REFUGEE_CUES = frozenset({"abroad", "border", "borders", "countries"})
 
@@ -136,7 +141,8 @@ class FigureExtractor(SpanFinder):
         if after is not None and (after.lower_ in NOT_COUNT_AFTER or after.is_currency):
             return True
         if after is not None and after.lower_ == "of" and tokens[-1].lower_ == "one":
-            return True
+            # "one of the" is no count; "one of them" is a share of the count before
+            return doc[after.i + 1 : after.i + 2].text.lower() not in PARTITIVE_WORDS
         value = phrase.number.value
         return value is not None and len(tokens) == 1 and _looks_like_year(tokens[0])
 
@@ -197,6 +203,8 @@ class FigureExtractor(SpanFinder):
             row = self._first(_role_nouns(predicate), ("unit",), noun)
         if row is None and noun is not None:  # "150,000 troops", "45,000 refugees"
             row = self._first([noun], ("unit",), noun)
+        if row is None and predicate is not None and predicate.pos_ == "NOUN":
+            row = self._first([predicate], ("unit",), None)  # "the bodies of 14 fishermen"
         if row is None or row.metric is None:
             return None
         if row.metric is Metric.displaced and _mentions(head.head, REFUGEE_CUES):
@@ -210,13 +218,16 @@ class FigureExtractor(SpanFinder):
         if noun is not None:
             yield noun
             yield from (c for c in noun.children if c.dep_ in MODIFIER_DEPS)
+        else:  # "killed dozens and displaced thousands"
+            yield from (c for c in head.children if c.dep_ in MODIFIER_DEPS and c.i < head.i)
         if phrase.end < len(doc) and (noun is None or noun.i < phrase.start):
             yield doc[phrase.end]  # "45 dead", "120 injured"
         predicate = _predicate(head)
         if predicate is None:
             return
-        yield from _phrasal(predicate)  # "shot down", "lost their lives"
-        if head.dep_ == "nsubj" and any(c.dep_ == "dobj" for c in predicate.children):
+        yield from _phrasal(predicate, noun)  # "shot down", "lost their lives"
+        acted = predicate.lemma_.lower() not in SUBJECT_AFFECTED
+        if acted and head.dep_ == "nsubj" and any(c.dep_ == "dobj" for c in predicate.children):
             return  # the count is who acted: "6 gunmen killed 20 people"
         if head.dep_ == "pobj" and head.head.lower_ != "of":
             # "the toll rose to 212": the subject says what is counted; "died at 79" is an age
@@ -225,10 +236,14 @@ class FigureExtractor(SpanFinder):
             return
         yield predicate
         for child in predicate.children:
-            if child.dep_ in COMPLEMENT_DEPS:
-                yield child  # "are missing", "forced ... to flee"
+            if child.dep_ in COMPLEMENT_DEPS or (
+                child.dep_ == "advcl" and predicate.lemma_.lower() in LINKING_VERBS
+            ):
+                yield child  # "are missing", "forced ... to flee", "went missing"
             elif child.dep_ == "prep" and child.lower_ in AMONG_WORDS:
-                yield from (c for c in child.children if c.dep_ == "pobj")  # "among the dead"
+                for listed in (c for c in child.children if c.dep_ == "pobj"):
+                    yield listed  # "among the dead"
+                    yield from (c for c in listed.children if c.dep_ in MODIFIER_DEPS)
 
     def _first(
         self, words: Iterable[Token | str], roles: tuple[str, ...], noun: Token | None
@@ -336,6 +351,8 @@ def _predicate(head: Token) -> Token | None:
         preposition = head.head
         if preposition.lower_ in NOT_COUNT_PREPOSITIONS:
             return None  # "jailed for 10": a duration
+        if preposition.lower_ == "of" and preposition.head.lemma_.lower() in TOTAL_NOUNS:
+            return _predicate(preposition.head)
         if preposition.lower_ in PLACE_PREPOSITIONS and head.pos_ != "NUM":
             return None  # "evacuated the wounded in two towns": where, not what
         # on a verb ("rose to 212"), or a noun's "of" ("the arrest of 16"), not "the wounded in
@@ -352,10 +369,11 @@ def _role_nouns(verb: Token) -> Iterator[Token]:
             yield from (c for c in child.children if c.dep_ == "pobj")
 
 
-def _phrasal(verb: Token) -> Iterator[str]:
-    """ "shoot down", "take prisoner", "lose life": the verb with a particle or object."""
+def _phrasal(verb: Token, counted: Token | None = None) -> Iterator[str]:
+    """ "shoot down", "take prisoner", "lose life": the verb with a particle or object (not
+    the counted noun: "lost 30 homes" is no "lose home")."""
     for child in verb.children:
-        if child.dep_ in PHRASAL_DEPS:
+        if child.dep_ in PHRASAL_DEPS and (counted is None or child.i != counted.i):
             yield f"{verb.lemma_.lower()} {child.lower_}"
             if child.lemma_.lower() != child.lower_:
                 yield f"{verb.lemma_.lower()} {child.lemma_.lower()}"
