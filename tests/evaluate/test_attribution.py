@@ -20,6 +20,7 @@ from sitroom.evaluate.attribution import (
     PredictedStatement,
     evaluate_attribution,
     load_attribution_data,
+    polnear_view,
     score_gendergap,
     score_polnear,
 )
@@ -146,6 +147,29 @@ def test_score_polnear_pairs_one_to_one_and_exact() -> None:
     assert scores["content_exact_recall"] == 1.0  # quote marks and final stop trimmed
     assert scores["source_f1"] == pytest.approx(2 / 3, abs=1e-3)
     assert scores["cue_exact_f1"] == 1.0
+
+
+def test_polnear_view_joins_a_quote_continued_after_its_reporting_clause() -> None:
+    text = '"We held," Roe said. "We will hold." Li said "no".\nNext "line here".'
+    first = PredictedStatement((0, 10), (11, 14), (15, 19), "Jo Roe")
+    second = PredictedStatement((21, 36), (11, 14), None, "Jo Roe")
+    other = PredictedStatement((45, 49), (37, 39), (40, 44), "Li")
+    after_break = PredictedStatement((56, 67), (37, 39), None, "Li")
+    view = polnear_view(text, [first, second, other, after_break])
+    assert [v.content for v in view] == [(0, 10), (45, 49), (56, 67)]
+    assert view[0].more == ((21, 36),)  # a cue-less piece of the same speaker, same paragraph
+    gold = GoldDocument("d", text, [GoldAttribution(((0, 10), (21, 36)))])
+    scores = score_polnear([gold], [[first, second]])
+    assert scores["content_precision"] == 1.0 and scores["content_recall"] == 1.0
+
+
+def test_polnear_view_drops_a_statement_nested_in_another() -> None:
+    text = "Roe said the mayor believes the dam is safe."
+    outer = PredictedStatement((9, 43), (0, 3), (4, 8), "Jo Roe")
+    inner = PredictedStatement((28, 43), (9, 18), (19, 27), "the mayor")
+    assert polnear_view(text, [inner, outer]) == [outer]
+    gold = GoldDocument("d", text, [GoldAttribution(((9, 43),), ((0, 3),), ((4, 8),))])
+    assert score_polnear([gold], [[outer, inner]])["content_precision"] == 1.0
 
 
 def test_evaluate_attribution_on_gendergap_sample() -> None:

@@ -446,3 +446,39 @@ def test_statement_seed_repeated_quote_is_one_statement(seed_result) -> None:
     assert len(repeated) == 1
     assert len(repeated[0].mentions) == 2
     assert {m.text for m in repeated[0].mentions} == {repeated[0].text}
+
+
+# --- content boundaries ------------------------------------------------------------------------
+
+
+def test_statement_participle_cue_opens_its_own_statement(nlp: Language) -> None:
+    text = (
+        "Senator Ana Ruiz said she didn't believe the ads cost her the race, "
+        "arguing that turnout was the bigger problem."
+    )
+    contents = [s.text for s in statements(nlp, text)]
+    assert "she didn't believe the ads cost her the race" in contents
+    assert "that turnout was the bigger problem" in contents
+
+
+def test_statement_inversion_needs_a_comma(nlp: Language) -> None:
+    text = "I'd heard friends say, work is easy to find."
+    assert not any(s.text.startswith("I'd heard") for s in statements(nlp, text))
+
+
+def test_statement_according_to_aside_inside_the_claim(nlp: Language) -> None:
+    text = "The result, according to a survey by the port authority, is a loss of 350 jobs."
+    (found,) = statements(nlp, text)
+    assert found.text.startswith("The result") and found.text.endswith("350 jobs")
+
+
+def test_statement_named_outlet_reports(nlp: Language) -> None:
+    text = "The Harbor Post reports that the mayor skipped the budget meeting."
+    (found,) = statements(nlp, text)
+    assert found.text.startswith("that the mayor") and info(found)["speaker"] == "Harbor Post"
+
+
+def test_statement_participle_after_by_borrows_the_subject(nlp: Language) -> None:
+    text = "Ana Ruiz opened the session by telling lawmakers that the budget was balanced."
+    (found,) = statements(nlp, text)
+    assert found.text.startswith("that the budget") and info(found)["speaker"] == "Ana Ruiz"

@@ -8,7 +8,14 @@ above the threshold (0.3 and 0.8); pairs are one to one. ``speaker_accuracy`` is
 (case, leading article and possessive aside); ``speaker_overlap`` is GenderGapTracker's own
 looser check (the predicted speaker span overlaps the annotated one).
 
-PolNeAR: predictions and gold attributions pair one to one by content overlap (largest first).
+PolNeAR: predictions are first put in PolNeAR's own form (:func:`polnear_view`): its annotation
+is univocal (a token belongs to one attribution at most, so attributions never nest) and a
+quotation interrupted by its reporting clause is one attribution with discontinuous content
+('"A," she said. "B."'), where Sitroom writes one statement per quoted piece, the second with
+no cue of its own. So a prediction inside another's content is dropped, and a cue-less
+prediction that continues the same speaker's statement in the same paragraph joins it as a
+further content piece. Then predictions and gold attributions pair one to one by content
+overlap (largest first).
 ``content_f1`` counts paired attributions; ``source_f1`` and ``cue_f1`` count pairs whose
 source (cue) spans also overlap, over predictions and gold items that have one. The ``_exact``
 variants require equal spans once edge spaces, punctuation and quote marks are trimmed.
@@ -17,7 +24,7 @@ variants require equal spans once edge spaces, punctuation and quote marks are t
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +45,7 @@ __all__ = [
     "PredictedStatement",
     "evaluate_attribution",
     "load_attribution_data",
+    "polnear_view",
     "predict_statements",
     "score_gendergap",
     "score_polnear",
@@ -50,6 +58,9 @@ PERCEIVE = "perceive"
 SPEECH = "speech"
 _TRIM = " \t\n\r.,;:!?\"'“”‘’«»()[]–—-"
 _ARTICLES = ("the ", "a ", "an ")
+MAX_CONTINUATION_GAP = 200
+"""Characters of reporting clause a cue-less quotation may follow its statement by ('"A," said
+Jo Roe, who runs the firm. "B."') to count as that statement's next content piece."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +73,7 @@ class PredictedStatement:
     speaker: str | None
     stance: str | None = None
     mode: str | None = None  # speech, thought or perception (None: unknown, taken as speech)
+    more: tuple[tuple[int, int], ...] = ()  # further content pieces (PolNeAR's discontinuous)
 
 
 def load_attribution_data(path: Path, split: str | None = None) -> tuple[str, list[GoldDocument]]:
@@ -219,6 +231,7 @@ def score_polnear(
     gold_total = pred_total = gold_sources = pred_sources = gold_cues = pred_cues = 0
     for document, found in zip(documents, predicted, strict=True):
         text = document.text
+        found = polnear_view(text, found)
         gold_total += len(document.attributions)
         pred_total += len(found)
         gold_sources += sum(bool(g.source) for g in document.attributions)
@@ -227,7 +240,8 @@ def score_polnear(
         pred_cues += sum(p.cue is not None for p in found)
         for gold, pred in _match_polnear(document.attributions, found):
             counts["pairs"] += 1
-            counts["content_exact"] += _exact(text, gold.content, pred.content)
+            whole = (pred.content[0], _pieces(pred)[-1][1])  # first to last content piece
+            counts["content_exact"] += _exact(text, gold.content, whole)
             counts["source"] += _overlaps(pred.source, gold.source)
             counts["source_exact"] += _exact(text, gold.source, pred.source)
             counts["cue"] += _overlaps(pred.cue, gold.cue)
@@ -242,6 +256,39 @@ def score_polnear(
     return result
 
 
+def polnear_view(text: str, found: Sequence[PredictedStatement]) -> list[PredictedStatement]:
+    """``found`` in PolNeAR's univocal form: no prediction nested in another's content, and a
+    cue-less quotation continuing the previous statement of its speaker (same paragraph, at
+    most ``MAX_CONTINUATION_GAP`` characters on) as that statement's further content piece."""
+    ordered = sorted(found, key=lambda p: (p.content[0], -p.content[1]))
+    outer: list[PredictedStatement] = []
+    for pred in ordered:
+        if outer and max(p.content[1] for p in outer) >= pred.content[1]:
+            continue  # inside an earlier prediction's content
+        outer.append(pred)
+    joined: list[PredictedStatement] = []
+    for pred in outer:
+        last = joined[-1] if joined else None
+        end = (last.more[-1] if last and last.more else last.content)[1] if last else 0
+        gap = text[end : pred.content[0]]
+        if (
+            last is not None
+            and pred.cue is None
+            and pred.speaker is not None
+            and pred.speaker == last.speaker
+            and "\n" not in gap
+            and len(gap) <= MAX_CONTINUATION_GAP
+        ):
+            joined[-1] = replace(last, more=(*last.more, pred.content))
+            continue
+        joined.append(pred)
+    return joined
+
+
+def _pieces(pred: PredictedStatement) -> tuple[tuple[int, int], ...]:
+    return (pred.content, *pred.more)
+
+
 def _match_polnear(
     gold: Sequence[GoldAttribution], found: Sequence[PredictedStatement]
 ) -> list[tuple[GoldAttribution, PredictedStatement]]:
@@ -249,8 +296,9 @@ def _match_polnear(
     for g_index, item in enumerate(gold):
         for p_index, pred in enumerate(found):
             overlap = sum(
-                max(0, min(end, pred.content[1]) - max(start, pred.content[0]))
+                max(0, min(end, p_end) - max(start, p_start))
                 for start, end in item.content
+                for p_start, p_end in _pieces(pred)
             )
             if overlap > 0:
                 candidates.append((overlap, g_index, p_index))

@@ -55,6 +55,8 @@ class FullNames:
         self.by_title: dict[str, list[tuple[int, str]]] = {}
         self.persons: list[tuple[int, int, str]] = []
         self.person_names: set[str] = set()
+        self.first_seen: dict[str, int] = {}  # a person's first mention (character offset)
+        self.subjects: set[int] = set()  # start offsets of person mentions that are subjects
         self.text = doc.text if text is None else text  # Doc.text joins every token
         for span in doc.spans.get(ENTITIES_KEY, []):
             name = _POSSESSOR.split(span._.sitroom_entity_name or span.text, maxsplit=1)[-1]
@@ -68,6 +70,9 @@ class FullNames:
             if span.label_ == "PERSON" and not is_common_word(name, self.text):
                 self.persons.append((span.start_char, span.end_char, name))
                 self.person_names.add(name)
+                self.first_seen.setdefault(name, span.start_char)
+                if span.root.dep_ in ("nsubj", "nsubjpass"):
+                    self.subjects.add(span.start_char)
                 if span.start > 0:  # "Mayor Jo Roe": "the mayor" may stand for Jo Roe later
                     title = doc[span.start - 1].lower_
                     self.by_title.setdefault(title, []).append((span.start_char, name))

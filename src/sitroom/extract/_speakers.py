@@ -1,29 +1,29 @@
 """Resolve who a speaker phrase denotes: a named entity, a description, or a pronoun's antecedent.
 
 Subjects are read in document order; each resolved subject becomes a candidate antecedent for
-later pronouns, subjects of main clauses and reporting verbs first (not "his father, Bill, who
-..." or the subject of reported content). "he"/"she" take the nearest earlier person of that
-gender (a first name listed in ``first_names.tsv`` outranks the text's own pronoun hints and
-honorifics), "it" the nearest singular organisation or country, "they" the nearest plural
-speaker. A bare definite description
+later pronouns (``_speaker_focus.py``), subjects of main clauses and reporting verbs first (not
+"his father, Bill, who ..." or the subject of reported content). A bare definite description
 ("the military") joins the nearest earlier speaker whose noun is of the same group ("the national
-army"); a definite description of a person by title or age ("the professor", "the
-26-year-old") is the person in focus, unless its noun is an anonymous role ("the official");
-a description beside a name is that name ("the coach, Jo Roe"); a document noun of
-``speaker_documents.txt`` speaks for its author ("the agency's report", else the last named
-speaker); a new description keeps its post-modifiers ("sources familiar with the talks"). It does
-not resolve first- or second-person pronouns, which name the quoted voice's own side.
+army"); "the commission" the organisation last named with that noun; a definite description of
+a person by title, age or party ("the professor", "the 26-year-old", "the Ohio Republican") is
+the person in focus, unless its noun is an anonymous role ("the official"); a description beside
+a name is that name ("the coach, Jo Roe", "an official named Jo Roe", "One Democrat, Sen. Jo
+Roe,"); a new person description that opens the text or is indefinite ("A local coach says")
+is the person the next sentences name; a document noun of ``speaker_documents.txt`` speaks for
+its author ("the agency's report", "a statement sent to us by Jo Roe", else the last named
+speaker); a new description keeps its post-modifiers ("sources familiar with the talks"). It
+does not resolve first- or second-person pronouns, which name the quoted voice's own side.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from dataclasses import replace
 
 from spacy.tokens import Doc, Token
 
 from ._extensions import ENTITIES_KEY, PLACES_KEY
+from ._speaker_focus import ANONYMOUS_ROLE, SpeakerFocus, named_person
 from ._speaker_names import FullNames, Speaker, gender_hints, has_age, is_common_word
 from ._statement_words import StatementWords
 
@@ -35,18 +35,10 @@ ENTITY_SPEAKER_TYPES = {
     "LOC": "country",
     "FAC": "organization",
 }
-PRONOUN_GENDER = {"he": "m", "him": "m", "she": "f", "her": "f"}
-POSSESSIVE_PRONOUNS = {"his": "he", "her": "she", "its": "it", "their": "they"}
-GENDER_HONORIFICS = {"mr": "m", "mr.": "m", "mrs": "f", "mrs.": "f", "ms": "f", "ms.": "f"}
-SINGULAR_GROUP_TYPES = frozenset({"organization", "country", "outlet"})
 DEMONYM_STEM = 5
 """Letters a demonym must share with its country's name ("Ukrain-ian", "Russia-n")."""
-ANONYMOUS_ROLE = "role"
-"""The class of person nouns ("official", "witness") that often stand for an unnamed person."""
-MAX_ANTECEDENT_DISTANCE = 12
-"""How many earlier subjects a pronoun looks back over before giving up."""
-MAX_FOCUS_DISTANCE = 60
-"""How far "he"/"she" look back, over main-clause subjects only, when the near ones do not fit."""
+MAX_INTRODUCTION_SENTENCES = 2
+"""Sentences after "a local coach says" in which the coach may first be named."""
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 _EMBEDDED_DEPS = frozenset({"relcl", "acl"})
 _COMPLEMENT_DEPS = frozenset({"ccomp", "xcomp"})
@@ -54,11 +46,14 @@ _POSTMODIFIER_DEPS = frozenset({"prep", "acl", "amod"})
 _DESCRIBING = frozenset({"DET", "NOUN", "ADJ", "NUM", "PROPN", "PUNCT", "ADV", "CCONJ"})
 _PHRASE_STOP = re.compile(r"[,;:(\"“”‘’]|\s['–—-]|\s(?:who|whom|whose|which|but)\s")
 _RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
+_INDEFINITE = frozenset({"a", "an", "one"})
+_NAMING_VERBS = frozenset({"name", "identify", "call"})
+_NICKNAME = re.compile(r"\s[\"“‘'][^\"“”‘’']+[\"”’']\s")
 _PERSON_LINK_DEPS = frozenset({"appos", "compound", "flat"})
 _NAME_DEPS = frozenset({"compound", "flat", "amod", "nmod", "det", "poss", "case", "nummod"})
 
 
-class SpeakerResolver:
+class SpeakerResolver(SpeakerFocus):
     """Resolve speaker tokens of one ``Doc``; subjects are indexed once, in document order."""
 
     def __init__(
@@ -94,9 +89,10 @@ class SpeakerResolver:
         self.history: list[Speaker] = []
         self.main: list[bool] = []  # subject of a main clause or of a reporting verb
         self.resolved: dict[int, Speaker] = {}
+        self.captions: dict[int, bool] = {}  # line start -> is a photo caption
         for token in doc:
             candidate = token.dep_ in _SUBJECT_DEPS or _is_according_source(token)
-            if candidate and not inside_quote[token.i]:
+            if candidate and not inside_quote[token.i] and not self._in_caption(token.idx):
                 speaker = self._resolve(token)
                 if speaker is not None:
                     self.resolved[token.i] = speaker
@@ -117,6 +113,8 @@ class SpeakerResolver:
         if verb.dep_ in _EMBEDDED_DEPS:
             return False
         if verb.dep_ in _COMPLEMENT_DEPS:
+            if self.inside_quote[verb.head.i]:
+                return True  # 'Roe is blunt: "I think ..."': the parser hung narration on a quote
             return self.words.stance(verb.head.lemma_.lower(), []) is None
         return True
 
@@ -135,7 +133,13 @@ class SpeakerResolver:
             return self._pronoun(token)
         if token.pos_ not in ("NOUN", "PROPN") and not has_age(token):  # "the 26-year-old"
             return None
-        return self._named(token) or self._description(token)
+        named = self._named(token)
+        if named is not None and named.type != "person":
+            # "One Democrat, Sen. Jo Roe, said": the person in apposition speaks
+            beside = self._named_nearby(token)
+            if beside is not None and beside.type == "person":
+                return replace(beside, start=named.start, end=named.end)
+        return named or self._description(token)
 
     def _named(self, token: Token) -> Speaker | None:
         """The entity of the head, or of a name beside a title ("spokesman Omar Haddad")."""
@@ -164,8 +168,13 @@ class SpeakerResolver:
         if speaker_type == "person" and is_common_word(name, self.text):
             speaker_type = "unknown"  # "Story continues below": a common word, not a name
         if speaker_type == "person":
-            name = self._without_title(name)
+            name = _NICKNAME.sub(" ", self._without_title(name))  # 'Jo "JJ" Roe' -> "Jo Roe"
             self._note_honorific(token, name)
+        if label == "NORP" and not plural_tag(token) and self._is_definite(token):
+            # "the Kentucky Republican said": a party member in focus, named before
+            earlier = self._antecedent(token.idx, named_person)
+            if earlier is not None:
+                return replace(earlier, start=start, end=end)
         plural = label == "NORP" and token.tag_ in ("NNPS", "NNS")
         return Speaker(start, end, name, entity, speaker_type, plural)
 
@@ -206,6 +215,9 @@ class SpeakerResolver:
             if earlier is not None:  # "the report said": the report's author, named before
                 return replace(earlier, start=start, end=end)
         speaker = Speaker(start, end, text, None, speaker_type, plural, group)
+        later = self._named_later(token, speaker)
+        if later is not None:
+            return later
         country = self._country_of(token) if group else None
         if country is not None:
             # "Ukraine's army", "the Ukrainian army", "Kyiv's army": one speaker per country
@@ -217,10 +229,16 @@ class SpeakerResolver:
         if group and self._is_bare_definite(token):
             earlier = self._antecedent(token.idx, lambda s: s.group == group and s.entity is None)
             if earlier is None and speaker_type == "organization" and not plural:
-                # "the company", "the agency": the organisation last named as a subject
+                # "the commission": the organisation last named with that noun ("the Police
+                # Commission"), else ("the company") the organisation last named as a subject
+                noun = token.lower_
+
+                def named_org(s: Speaker) -> bool:
+                    return s.entity is not None and s.type == "organization"
+
                 earlier = self._antecedent(
-                    token.idx, lambda s: s.entity is not None and s.type == "organization"
-                )
+                    token.idx, lambda s: named_org(s) and noun in s.name.lower().split()
+                ) or self._antecedent(token.idx, named_org)
             if earlier is not None:
                 return replace(earlier, start=start, end=end)
         if not self._is_bare_definite(token):
@@ -241,7 +259,7 @@ class SpeakerResolver:
                 return Speaker(start, end, named, named, "person")
             if speaker.plural or speaker.group == ANONYMOUS_ROLE:
                 return None
-            earlier = self._antecedent(token.idx, _named_person)
+            earlier = self._antecedent(token.idx, named_person)
             return None if earlier is None else replace(earlier, start=start, end=end)
         kinds = self.words.place_nouns.get(token.lower_)
         if kinds and self._is_bare_definite(token):
@@ -249,6 +267,31 @@ class SpeakerResolver:
             place = next(before, None)
             if place is not None:
                 return Speaker(start, end, place[1], place[1], "country")
+        return None
+
+    def _named_later(self, token: Token, speaker: Speaker) -> Speaker | None:
+        """The person a new description introduces, named in its own phrase ("an official
+        named Jo Roe") or as the next person of the text within ``MAX_INTRODUCTION_SENTENCES``
+        ("A local coach says ... Jo Roe, 41, ..."), first named there or there the subject: an
+        indefinite description, or one that opens the text."""
+        if speaker.type != "person" or speaker.plural or speaker.group == ANONYMOUS_ROLE:
+            return None
+        left = [t.lower_ for t in token.lefts]
+        indefinite = bool(left) and left[0] in _INDEFINITE
+        if not indefinite and not (left and left[0] == "the" and token.sent.start == 0):
+            return None
+        sentence, counted = token.sent, 0
+        while counted < MAX_INTRODUCTION_SENTENCES and sentence.end < len(self.doc):
+            sentence = self.doc[sentence.end].sent
+            counted += not sentence.text.isspace()  # paragraph breaks may stand alone
+        limit = sentence.end_char
+        for start, _end, name in self.full_names.persons:
+            if start <= token.idx:
+                continue
+            first = self.full_names.first_seen.get(name, start) >= token.idx
+            if start >= limit or not (first or start in self.full_names.subjects):
+                return None
+            return Speaker(speaker.start, speaker.end, name, name, "person")
         return None
 
     def _named_nearby(self, token: Token) -> Speaker | None:
@@ -259,13 +302,22 @@ class SpeakerResolver:
                 found = self._named(child)
                 if found is not None:
                     return found
+            if child.dep_ == "acl" and child.lemma_ in _NAMING_VERBS:
+                # "an official named Jo Roe", "a man identified as Jo Roe"
+                named = [
+                    t for t in child.subtree if self.entity_at.get(t.i, ("", ""))[1] == "PERSON"
+                ]
+                if named:
+                    return self._named(named[-1])
         if token.lemma_.lower() not in self.words.documents:
             return None
-        for other in token.subtree:
-            if other is not token and other.pos_ == "PROPN":
-                linked = self.entity_at.get(other.i)
-                if linked is not None and linked[1] in ENTITY_SPEAKER_TYPES:
-                    return self._named(other)
+        owners = [t for t in token.subtree if t is not token and t.pos_ == "PROPN"]
+        # "a statement e-mailed to the paper by Jo Roe": the author, not the recipient
+        owners.sort(key=lambda t: t.head.lower_ != "by")
+        for other in owners:
+            linked = self.entity_at.get(other.i)
+            if linked is not None and linked[1] in ENTITY_SPEAKER_TYPES:
+                return self._named(other)
         return None
 
     def _phrase_end(self, token: Token, end: int) -> int:
@@ -329,71 +381,10 @@ class SpeakerResolver:
                 last = child.right_edge
         return first.idx, last.idx + len(last.text)
 
-    # --- pronouns ------------------------------------------------------------------------------
 
-    def _pronoun(self, token: Token) -> Speaker:
-        word = POSSESSIVE_PRONOUNS.get(token.lower_, token.lower_)  # "her warning": she warns
-        start, end = token.idx, token.idx + len(token.text)
-        found: Speaker | None = None
-        if word in ("he", "she"):
-            gender = PRONOUN_GENDER[word]
-
-            def accept(s: Speaker) -> bool:
-                return (
-                    s.type == "person"
-                    and not s.plural
-                    and self._gender_of(s.name, gender) == gender
-                )
-
-            found = self._antecedent(token.idx, accept)
-            if found is None:  # a long stretch of narration since: the last person in focus
-                found = self._nearest(token.idx, accept, main=True, distance=MAX_FOCUS_DISTANCE)
-            if found is None:
-                found = self.full_names.person_before(token.idx, self._gender_of, gender)
-            if found is not None:
-                self.gender.setdefault(found.name, gender)
-        elif word == "it":
-            found = self._antecedent(
-                token.idx, lambda s: s.type in SINGULAR_GROUP_TYPES and not s.plural
-            )
-        elif word == "they":
-            found = self._antecedent(token.idx, lambda s: s.plural)
-        if found is None:
-            return Speaker(start, end, token.text, None, "unknown", word == "they", None, False)
-        return replace(found, start=start, end=end)
-
-    def _gender_of(self, name: str, default: str) -> str:
-        """The gender the text gives ``name`` (a pronoun, an honorific), else its first name's."""
-        words = name.split()
-        known = self.words.first_names.get(words[0].casefold()) if len(words) > 1 else None
-        return known or self.gender.get(name, default)
-
-    def _nearest(
-        self,
-        offset: int,
-        accept: object,
-        *,
-        main: bool = False,
-        distance: int = MAX_ANTECEDENT_DISTANCE,
-    ) -> Speaker | None:
-        """The closest earlier candidate that ``accept`` (a predicate) takes, among the last
-        ``distance`` subjects; with ``main``, only subjects of main clauses and reporting verbs."""
-        stop = bisect_left(self.positions, offset)
-        for index in range(stop - 1, max(-1, stop - 1 - distance), -1):
-            candidate = self.history[index]
-            if (self.main[index] or not main) and accept(candidate):  # type: ignore[operator]
-                return candidate
-        return None
-
-    def _antecedent(self, offset: int, accept: object) -> Speaker | None:
-        """A pronoun's antecedent: the nearest main-clause subject it fits, else any subject."""
-        return self._nearest(offset, accept, main=True) or self._nearest(offset, accept)
-
-    def _note_honorific(self, token: Token, name: str) -> None:
-        for left in token.lefts:
-            gender = GENDER_HONORIFICS.get(left.lower_)
-            if gender:
-                self.gender.setdefault(name, gender)
+def plural_tag(token: Token) -> bool:
+    """True for a plural noun tag ("Republicans")."""
+    return token.tag_ in ("NNS", "NNPS")
 
 
 def _is_according_source(token: Token) -> bool:
@@ -401,7 +392,3 @@ def _is_according_source(token: Token) -> bool:
         return False
     head = token.head
     return head.lower_ == "to" and head.head.lower_ == "according"
-
-
-def _named_person(speaker: Speaker) -> bool:
-    return speaker.type == "person" and speaker.entity is not None and not speaker.plural

@@ -9,6 +9,7 @@ from spacy.tokens import Doc, Token
 
 from ._quotes import Quote
 from ._speakers import Speaker, SpeakerResolver
+from ._statement_channels import channel_of, cue_end, is_aside, token_end
 from ._statement_words import StatementWords
 
 _CONTENT_DEPS = frozenset({"dobj", "prep", "dative", "attr", "oprd", "xcomp", "acomp", "pcomp"})
@@ -20,9 +21,9 @@ _QUOTE_GAP = " \t,;:–—-"  # what may separate a quotation from the clause re
 _QUESTION_WORDS = frozenset({"whether", "if", "why", "how", "what", "when", "where", "who"})
 _PERSONAL = frozenset({"he", "she", "they", "we", "i"})
 _DANGLING = frozenset({"and", "or", "but", "while", "as"})
-_TIME_ENTS = frozenset({"DATE", "TIME"})
 _COORDINATORS = frozenset({"and", "but"})
 _OPENING_MARKS = "\"'“‘«—–-"
+_INVERSION_MARKS = ",;:\"'”’—–-"  # what ends a clause reported before its speaker
 MIN_LEAD_WORDS = 2
 """Words a sentence must hold before a quotation for them to join the statement."""
 MAX_QUOTE_GAP = 3
@@ -101,11 +102,11 @@ def find_statements(
         speaker = resolver.speaker(subject)
         if token.lemma_.lower() in words.speaker_only and not _may_speak(speaker, subject, words):
             continue  # "an invasion that claimed dozens of lives", "data suggest"
-        cue_end = _cue_end(token, words)
-        channel = _channel(text, token, words)
+        cue_stop = cue_end(token, words)
+        channel = channel_of(text, token, words)
         found.append(
-            Found(start, end, kind, speaker, token.idx, cue_end, stance, channel,
-                  text[token.idx : cue_end], mode=words.mode(token.lemma_.lower(), particles))
+            Found(start, end, kind, speaker, token.idx, cue_stop, stance, channel,
+                  text[token.idx : cue_stop], mode=words.mode(token.lemma_.lower(), particles))
         )  # fmt: skip
     return found
 
@@ -129,8 +130,10 @@ def _outer_cue(token: Token, words: StatementWords) -> Token | None:
 
 def _may_speak(speaker: Speaker | None, subject: Token, words: StatementWords) -> bool:
     """A speaker of a known kind, or a personal pronoun; not a document ("the data suggest")."""
-    if speaker is None or subject.lemma_.lower() in words.documents:
+    if speaker is None:
         return False
+    if subject.pos_ != "PROPN" and subject.lemma_.lower() in words.documents:
+        return False  # "the data suggest"; not "The Post reports" (a named outlet)
     pronoun = speaker.entity is None and speaker.name.lower() in _PERSONAL
     return speaker.type != "unknown" or pronoun
 
@@ -139,6 +142,8 @@ def _subject(token: Token) -> Token | None:
     """The speaker token: the subject, the passive agent, or the subject borrowed from the head."""
     if token.tag_ == "VBG" and token.dep_ == "advcl" and _subject(token.head) is not None:
         return _subject(token.head)  # "praised the troops saying ...": the praiser says it
+    if token.tag_ == "VBG" and token.dep_ == "pcomp" and token.head.dep_ == "prep":
+        return _subject(token.head.head)  # "pitched it by telling them that ..."
     for _ in range(3):  # "said ..., adding that ...": "adding" borrows "said"'s subject
         for child in token.children:
             if child.dep_ in _SUBJECT_DEPS:
@@ -169,7 +174,7 @@ def _content(
     if before is not None:
         return before
     complement = [c for c in cue.children if c.dep_ == "ccomp"]
-    right = [c for c in cue.rights if c.dep_ in _CONTENT_DEPS and not _is_aside(c, words)]
+    right = [c for c in cue.rights if c.dep_ in _CONTENT_DEPS and not is_aside(c, words)]
     if complement and complement[0].left_edge.lower_ in _QUESTION_WORDS:
         return None  # "asked whether ...", "explained why ...": a question, not a claim
     if complement:
@@ -177,6 +182,7 @@ def _content(
         cut = [
             c.idx for r in complement for c in r.rights if c.dep_ == "conj" and _is_cue(c, words)
         ]
+        cut.extend(_participle_cues(doc, text, start, end, words))
         if cut and min(cut) > start:  # "... and denied": the coordinated cue says the rest
             end = min(cut)
         else:
@@ -185,6 +191,8 @@ def _content(
         # "Rebels are approaching, the army said": the head clause is the content
         start = sent_start
         end = subject.left_edge.idx if subject.i < cue.i else cue.idx
+        if text[start:end].rstrip()[-1:] not in _INVERSION_MARKS:
+            return None  # "Jo said she heard people say": no comma, so not an inversion
     else:
         after = _quote_after(doc, text, sent_end, cue, quotes, used)
         if after is not None:
@@ -231,6 +239,19 @@ def _lead_in(text: str, sent_start: int, quote_start: int) -> int | None:
     return start
 
 
+def _participle_cues(doc: Doc, text: str, start: int, end: int, words: StatementWords) -> list[int]:
+    """Where a participle cue after a comma opens its own statement inside a complement ("said
+    talks stalled, adding that ..."): the comma's offset, so the content ends before it."""
+    span = doc.char_span(start, end, alignment_mode="contract")
+    if span is None:
+        return []
+    return [
+        t.nbor(-1).idx
+        for t in span[1:]
+        if t.tag_ == "VBG" and t.dep_ == "advcl" and t.nbor(-1).text == "," and _is_cue(t, words)
+    ]
+
+
 def _coordinated_end(
     text: str, cue: Token, complement: Token, end: int, words: StatementWords
 ) -> int:
@@ -243,7 +264,7 @@ def _coordinated_end(
             continue
         gap = text[end : child.left_edge.idx].strip(" ,").lower()
         if gap in _COORDINATORS or (not gap and child.left_edge.lower_ in _COORDINATORS):
-            return _token_end(child.right_edge)
+            return token_end(child.right_edge)
         return end
     return end
 
@@ -302,6 +323,9 @@ def _according(
     sent_start, sent_end = sentences[token.i]
     if token.idx - sent_start <= 1:
         start, end = phrase_end, sent_end
+    elif _is_fragment(doc, sent_start, token.i):
+        # "The result, according to the survey, is 352 missing": an aside inside the claim
+        start, end = sent_start, sent_end
     else:
         start, end = sent_start, token.idx
     start, end = _trim(text, start, end)
@@ -314,6 +338,12 @@ def _according(
               text[token.idx : cue_end])
     )  # fmt: skip
     return True
+
+
+def _is_fragment(doc: Doc, sent_start: int, stop: int) -> bool:
+    """True when the words of the sentence before token ``stop`` hold no verb."""
+    first = doc.char_span(sent_start, doc[stop].idx, alignment_mode="contract")
+    return first is not None and not any(t.pos_ in ("VERB", "AUX") for t in first)
 
 
 def _sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
@@ -343,48 +373,3 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
             end = start + len(word[0])
             continue
         return start, end
-
-
-def _is_aside(token: Token, words: StatementWords) -> bool:
-    """A time adverbial ("on Friday") or a channel ("on Facebook") is not what was said."""
-    tokens = list(token.subtree)
-    if all(t.ent_type_ in _TIME_ENTS or t.dep_ in ("prep", "det") for t in tokens):
-        return True
-    return token.dep_ == "prep" and _names_channel(token, words)
-
-
-def _names_channel(prep: Token, words: StatementWords) -> bool:
-    """True for a preposition whose object is a channel: "on Facebook", "in an interview"."""
-    objects = [c for c in prep.children if c.dep_ == "pobj"]
-    return any(_is_channel_word(t, words) for o in objects for t in (o, *o.lefts))
-
-
-def _is_channel_word(token: Token, words: StatementWords) -> bool:
-    return token.lower_ in words.channels or token.lemma_.lower() in words.channels
-
-
-def _cue_end(token: Token, words: StatementWords) -> int:
-    """End of the cue: the verb, plus its particle when the lexicon knows the pair."""
-    end = token.idx + len(token.text)
-    for child in token.rights:
-        if child.lower_ in words.particles_of(token.lemma_.lower()) and child.i == token.i + 1:
-            end = child.idx + len(child.text)
-    return end
-
-
-def _channel(text: str, token: Token, words: StatementWords) -> str | None:
-    """How it was said: "on Facebook", "in a televised address", "tweeting"."""
-    if token.lemma_.lower() in words.channel_verbs:
-        return token.text
-    owners = (token, token.head) if token.dep_ == "advcl" else (token,)
-    for owner in owners:
-        for prep in owner.subtree:
-            if prep.dep_ != "prep" or (owner is not token and prep.head is not owner):
-                continue
-            if _names_channel(prep, words):
-                return text[prep.left_edge.idx : _token_end(prep.right_edge)]
-    return None
-
-
-def _token_end(token: Token) -> int:
-    return token.idx + len(token.text)
