@@ -16,9 +16,14 @@ rerun starts serving at once. Then ``sitroom serve`` runs on a free 127.0.0.1 po
     python benchmarks/api_load.py                      # 1,000,000 events, 20 clients, 30 s
     python benchmarks/api_load.py --events 100000 --duration 10 --json
     python benchmarks/api_load.py --db /tmp/big.db --workers 1
+    python benchmarks/api_load.py --only near          # near requests (and their pages) only
 
 Latencies are wall-clock per request as the client sees them (client and server share the
-machine's cores); p50/p95/p99 per kind and overall, requests/s and errors are printed.
+machine's cores); p50/p95/p99 per kind and overall, requests/s and errors are printed, and the
+CPU seconds per request of the server processes (from /proc, so other load on the machine
+barely moves it) and of the load generator. The clients speak HTTP/1.1 over raw asyncio streams
+(keep-alive, one connection each) and read only a page's ``next_cursor``: a full HTTP client
+would cost as much CPU as the server it measures. The server runs without its access log.
 """
 
 from __future__ import annotations
@@ -36,8 +41,8 @@ from collections import defaultdict
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
-import httpx
 from _synthetic_events import DAYS, START_DAY, World, cached_database
 
 from sitroom.web import free_port
@@ -49,40 +54,131 @@ DEFAULT_WARMUP = 5.0
 DEFAULT_WORKERS = 2
 PAGE_SIZE = 50
 MAX_PAGES = 5
+SERVER_START_S = 120
+"""Workers import the app (and spaCy's package) before answering; slow on a busy machine."""
 
 
 # --- the server --------------------------------------------------------------------------------
 
 
 def start_server(db: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
-    """``sitroom serve`` on 127.0.0.1:port; ``--workers`` only when more than one is asked."""
+    """``sitroom serve`` on 127.0.0.1:port with ``workers`` processes and no access log."""
     sitroom = str(Path(sys.executable).with_name("sitroom"))
-    command = [sitroom, "serve", "--db", str(db), "--port", str(port)]
-    if workers > 1:
-        usage = subprocess.run([sitroom, "serve", "--help"], capture_output=True, text=True)
-        if "--workers" in usage.stdout:
-            command += ["--workers", str(workers)]
-        else:  # a CLI without the flag: the same library call `sitroom serve` makes
-            call = f"serve({str(db)!r}, port={port}, workers={workers})"
-            command = [sys.executable, "-c", f"from sitroom.api import serve; {call}"]
+    command = [sitroom, "serve", "--db", str(db), "--port", str(port), "--workers", str(workers)]
+    command.append("--no-access-log")
     env = {k: v for k, v in os.environ.items() if k != "SITROOM_TOKEN"}
     log = tempfile.TemporaryFile()  # noqa: SIM115  (a file, not a pipe: a full pipe would stall the server; it lives as long as the server)
     server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + SERVER_START_S
     while time.monotonic() < deadline:
         if server.poll() is not None:
             log.seek(0)
             raise SystemExit(f"server exited: {log.read().decode()[-2000:]}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/events?limit=1", timeout=5).status_code == 200:
-                return server
-        except httpx.TransportError:
-            time.sleep(0.2)
+        if asyncio.run(_answers(port)):
+            return server
+        time.sleep(0.2)
     server.kill()
-    raise SystemExit("server did not answer within 60 s")
+    raise SystemExit(f"server did not answer within {SERVER_START_S} s")
+
+
+async def _answers(port: int) -> bool:
+    try:
+        connection = await HTTPConnection.open("127.0.0.1", port)
+    except OSError:
+        return False
+    try:
+        status, _ = await connection.get("/events?limit=1")
+    except (OSError, asyncio.IncompleteReadError, ValueError):
+        return False
+    finally:
+        connection.close()
+    return status == 200
+
+
+def _children(pid: int) -> list[int]:
+    """Every descendant of ``pid`` (uvicorn's workers are children of its supervisor)."""
+    parents: dict[int, list[int]] = defaultdict(list)
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # exited meanwhile
+            continue
+        parents[int(fields[1])].append(int(stat.parent.name))
+    found: list[int] = []
+    todo = [pid]
+    while todo:
+        children = parents.get(todo.pop(), [])
+        found += children
+        todo += children
+    return found
+
+
+def server_cpu_seconds(server: subprocess.Popen[bytes]) -> float:
+    """CPU seconds (user + system) used so far by the server and its worker processes."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in [server.pid, *_children(server.pid)]:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14, 15 of stat)
+    return total / ticks
 
 
 # --- the clients -------------------------------------------------------------------------------
+
+
+class HTTPConnection:
+    """A minimal HTTP/1.1 keep-alive client: GET only, ``Content-Length`` bodies only.
+
+    httpx costs about as much CPU per request as the server; on a shared machine the load
+    generator would then measure itself.
+    """
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, host: str):
+        self.reader, self.writer = reader, writer
+        self.request_head = f" HTTP/1.1\r\nHost: {host}\r\n\r\n".encode("ascii")
+
+    @classmethod
+    async def open(cls, host: str, port: int) -> HTTPConnection:
+        reader, writer = await asyncio.open_connection(host, port)
+        return cls(reader, writer, f"{host}:{port}")
+
+    async def get(self, target: str) -> tuple[int, bytes]:
+        """The status and body of ``GET target``; raise ValueError on what it cannot read."""
+        self.writer.write(b"GET " + target.encode("ascii") + self.request_head)
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        status = int(head[9:12])
+        length = None
+        for line in head.split(b"\r\n")[1:]:
+            name, _, value = line.partition(b":")
+            if name.lower() == b"content-length":
+                length = int(value)
+            elif name.lower() == b"connection" and value.strip().lower() == b"close":
+                raise ValueError("the server closed the connection")
+        if length is None:
+            raise ValueError(f"no Content-Length in {head[:200]!r}")
+        return status, await self.reader.readexactly(length)
+
+    def close(self) -> None:
+        self.writer.close()
+
+
+_CURSOR_KEY = b'"next_cursor":'
+
+
+def next_cursor(body: bytes) -> str | None:
+    """A page's ``next_cursor`` without decoding the page (a JSON string cannot hold the key
+    with unescaped quotes, so the last match is the page's own member)."""
+    at = body.rfind(_CURSOR_KEY)
+    if at < 0:
+        return None
+    rest = body[at + len(_CURSOR_KEY) :].lstrip()
+    if rest.startswith(b"null"):
+        return None
+    value: str = json.loads(rest[: rest.index(b'"', 1) + 1])
+    return value
 
 
 def request_plan(rng: random.Random, world: World) -> tuple[str, dict[str, Any]]:
@@ -118,38 +214,34 @@ def request_plan(rng: random.Random, world: World) -> tuple[str, dict[str, Any]]
 
 
 async def client(
-    http: httpx.AsyncClient, rng: random.Random, world: World, stop: float, record: Any
+    port: int, rng: random.Random, world: World, stop: float, record: Any, only: str | None
 ) -> None:
-    """Send requests until ``stop``: a first page, then up to ``MAX_PAGES`` more by cursor."""
-    while time.perf_counter() < stop:
-        kind, params = request_plan(rng, world)
-        for page in range(rng.randint(1, MAX_PAGES)):
-            started = time.perf_counter()
-            try:
-                response = await http.get("/events", params=params)
-                ok = response.status_code == 200
-            except httpx.HTTPError:
-                ok, response = False, None
-            record("page" if page else kind, time.perf_counter() - started, ok)
-            cursor = response.json().get("next_cursor") if ok and response else None
-            if not cursor or time.perf_counter() >= stop:
-                break
-            params = {**params, "cursor": cursor}
+    """Send requests until ``stop``: a first page, then up to ``MAX_PAGES`` more by cursor.
 
-
-def server_cpu_seconds(server: subprocess.Popen[bytes]) -> float:
-    """CPU time used so far by the server and its worker processes."""
-    import psutil
-
-    root = psutil.Process(server.pid)
-    total = 0.0
-    for process in [root, *root.children(recursive=True)]:
-        try:
-            times = process.cpu_times()
-        except psutil.NoSuchProcess:
-            continue
-        total += times.user + times.system
-    return total
+    ``only`` keeps first pages of that kind (the plans of others are drawn and skipped).
+    """
+    connection = await HTTPConnection.open("127.0.0.1", port)
+    try:
+        while time.perf_counter() < stop:
+            kind, params = request_plan(rng, world)
+            if only and kind != only:
+                continue
+            for page in range(rng.randint(1, MAX_PAGES)):
+                started = time.perf_counter()
+                try:
+                    status, body = await connection.get("/events?" + urlencode(params))
+                    ok = status == 200
+                except (OSError, asyncio.IncompleteReadError, ValueError):
+                    ok, body = False, b""
+                    connection.close()
+                    connection = await HTTPConnection.open("127.0.0.1", port)
+                record("page" if page else kind, time.perf_counter() - started, ok)
+                cursor = next_cursor(body) if ok else None
+                if not cursor or time.perf_counter() >= stop:
+                    break
+                params = {**params, "cursor": cursor}
+    finally:
+        connection.close()
 
 
 async def run_load(
@@ -159,6 +251,7 @@ async def run_load(
     duration: float,
     warmup: float,
     seed: int,
+    only: str | None = None,
 ) -> dict:
     world = World(random.Random(seed))  # the same places as the database
     samples: dict[str, list[float]] = defaultdict(list)
@@ -172,25 +265,20 @@ async def run_load(
             else:
                 errors[kind] += 1
 
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    base = f"http://127.0.0.1:{port}"
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as http:
-        start = time.perf_counter()
-        stop = start + warmup + duration
-        tasks = [
-            asyncio.create_task(client(http, random.Random(seed * 1000 + i), world, stop, record))
-            for i in range(clients)
-        ]
-        await asyncio.sleep(warmup)
-        measuring[0] = True
-        measured_from, cpu_from = time.perf_counter(), server_cpu_seconds(server)
-        client_from = time.process_time()
-        await asyncio.gather(*tasks)
-        elapsed = time.perf_counter() - measured_from
-        server_cpu, client_cpu = (
-            server_cpu_seconds(server) - cpu_from,
-            time.process_time() - client_from,
-        )
+    start = time.perf_counter()
+    stop = start + warmup + duration
+    tasks = [
+        asyncio.create_task(client(port, random.Random(seed * 1000 + i), world, stop, record, only))
+        for i in range(clients)
+    ]
+    await asyncio.sleep(warmup)
+    measuring[0] = True
+    measured_from, cpu_from = time.perf_counter(), server_cpu_seconds(server)
+    client_from = time.process_time()
+    await asyncio.gather(*tasks)
+    elapsed = time.perf_counter() - measured_from
+    server_cpu = server_cpu_seconds(server) - cpu_from
+    client_cpu = time.process_time() - client_from
     result = summarise(samples, errors, elapsed)
     done = max(1, result["kinds"].get("all", {}).get("requests", 1))
     result["server_cpu_ms_per_request"] = round(server_cpu / done * 1000, 2)
@@ -235,6 +323,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS)
     parser.add_argument("--duration", type=float, default=DEFAULT_DURATION)
     parser.add_argument("--warmup", type=float, default=DEFAULT_WARMUP)
+    parser.add_argument(
+        "--only", choices=("list", "near", "bbox"), help="one kind of first page (and its pages)"
+    )
     parser.add_argument("--build-only", action="store_true", help="build the database and stop")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
@@ -244,12 +335,15 @@ def main() -> None:
     port = free_port()
     server = start_server(db, port, args.workers)
     try:
-        load = run_load(server, port, args.clients, args.duration, args.warmup, args.seed)
+        load = run_load(
+            server, port, args.clients, args.duration, args.warmup, args.seed, args.only
+        )
         result = asyncio.run(load)
     finally:
         server.terminate()
         server.wait(timeout=30)
     result |= {"events": args.events, "clients": args.clients, "workers": args.workers}
+    result["only"] = args.only
     if args.json:
         print(json.dumps(result))
         return

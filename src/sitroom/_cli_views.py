@@ -267,6 +267,12 @@ def serve(
             show_default=False,
         ),
     ] = None,
+    access_log: Annotated[
+        bool,
+        typer.Option(
+            "--access-log/--no-access-log", help="Log every request line (costs CPU under load)."
+        ),
+    ] = True,
 ) -> None:
     """Serve the dashboard (/) and the REST API (/openapi.json) on 127.0.0.1 by default.
 
@@ -283,7 +289,15 @@ def serve(
     except ValueError as err:
         raise typer.BadParameter(str(err), param_hint="--tile-url") from err
     with _errors_to_exit():
-        serve_api(db, host=host, port=port, token=token, workers=workers, dashboard=dashboard)
+        serve_api(
+            db,
+            host=host,
+            port=port,
+            token=token,
+            workers=workers,
+            dashboard=dashboard,
+            access_log=access_log,
+        )
 
 
 @app.command()

@@ -14,7 +14,7 @@ import re
 import unicodedata
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Protocol
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
@@ -391,3 +391,11 @@ class Document(_Strict):
 def is_iso_date_value(value: str) -> bool:
     """True for ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``."""
     return bool(_ISO_DATE.match(value))
+
+
+class Analyser(Protocol):
+    """What turns a document into its result: :class:`~sitroom.pipeline.Pipeline` fits; tests
+    pass light fakes. Declared here, apart from the pipeline, so that code which only stores or
+    serves results need not load spaCy to name it."""
+
+    def analyse(self, document: Document) -> DocumentResult: ...

@@ -124,6 +124,9 @@ def create_app(
 
 SERVE_DB_ENV = "SITROOM_SERVE_DB"
 """How ``serve`` tells its worker processes which database to open."""
+WORKER_START_SECONDS = 60
+"""How long uvicorn waits for a worker's health check; a worker imports the whole app (spaCy's
+package included) before it answers, which takes more than uvicorn's 5 s on a busy machine."""
 
 
 def serve(
@@ -134,12 +137,15 @@ def serve(
     token: str | None = None,
     workers: int = 1,
     dashboard: DashboardSettings | None = None,
+    access_log: bool = True,
 ) -> None:
     """Open the store and serve the API with uvicorn until interrupted.
 
     ``token`` enables ``POST /documents`` (the CLI passes ``SITROOM_TOKEN``); without it the
     server is read-only. ``workers`` above 1 runs that many processes, each with its own store
     connection, on the same port. ``dashboard`` defaults to the environment's tile settings.
+    ``access_log=False`` skips uvicorn's line per request (a benchmark's server). uvicorn uses
+    uvloop and httptools when they are installed (``pip install 'uvicorn[standard]'``).
     """
     import uvicorn
 
@@ -152,11 +158,19 @@ def serve(
         if dashboard is not None:
             dashboard.export(os.environ)
         target = f"{__name__}:app_from_environment"
-        uvicorn.run(target, factory=True, host=host, port=port, workers=workers)
+        uvicorn.run(
+            target,
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            access_log=access_log,
+            timeout_worker_healthcheck=WORKER_START_SECONDS,
+        )
         return
     with Store(store_url) as store:
         app = create_app(store, Settings(token=token), dashboard=dashboard)
-        uvicorn.run(app, host=host, port=port)
+        uvicorn.run(app, host=host, port=port, access_log=access_log)
 
 
 def app_from_environment() -> FastAPI:

@@ -6,9 +6,11 @@ import base64
 import binascii
 import json
 import math
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Query, Request
+from starlette.concurrency import run_in_threadpool
 
 from ..store import InvalidArgument, Store
 from ..store._geo_query import BBox, Key, Near, key_length
@@ -21,6 +23,8 @@ MAX_RADIUS_KM = 20_038.0
 """Half the Earth's circumference: every point is within it."""
 MAX_CURSOR_CHARS = 2_000
 
+T = TypeVar("T")
+
 
 PARAMETER_SHAPES = {
     "since": "an ISO year, month or day (2022, 2022-02 or 2022-02-24)",
@@ -31,10 +35,26 @@ PARAMETER_SHAPES = {
 """What a pattern-checked parameter should look like, for validation messages."""
 
 
-def get_store(request: Request) -> Store:
-    """The app's store (tests may swap it with ``app.dependency_overrides``)."""
+async def get_store(request: Request) -> Store:
+    """The app's store (tests may swap it with ``app.dependency_overrides``).
+
+    ``async`` only so FastAPI calls it on the event loop: a plain ``def`` dependency costs a
+    hop to the thread pool on every request.
+    """
     store: Store = request.app.state.store
     return store
+
+
+async def run_read(store: Store, read: Callable[[], T]) -> T:
+    """``read()``: inline for SQLite, in the thread pool for a database across the network.
+
+    SQLite reads are CPU work in this process; handing them to a thread costs more (the hop and
+    the GIL hand-overs) than the event loop gains. A PostgreSQL read waits on the network, so
+    the loop must stay free meanwhile.
+    """
+    if store.engine.dialect.name == "sqlite":
+        return read()
+    return await run_in_threadpool(read)
 
 
 StoreDep = Annotated[Store, Depends(get_store)]

@@ -10,7 +10,6 @@ from fastapi import APIRouter, Depends, Path, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.exceptions import HTTPException
 
-from ..batch import Status, analyse_and_store
 from ..errors import StoreError
 from ..ingest import IngestOptions, document_from_text
 from ..model import Document, DocumentResult
@@ -144,6 +143,9 @@ def post_document(body: DocumentIn, request: Request, response: Response, store:
     except ValueError as exc:
         raise InvalidArgument(f"published={body.published!r}: {exc}") from None
     document = document_from_text(body.text, origin="POST /documents", options=options)
+    # Imported on the first post: sitroom.batch loads spaCy, which reads never need.
+    from ..batch import Status, analyse_and_store
+
     outcome = analyse_and_store(document, request.app.state.pipeline, store)
     if outcome.status is Status.failed:
         # A database failure maps to 503 (retry later); anything else is a server-side bug.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..batch import Analyser
+from ..model import Analyser
 
 DEFAULT_HOST = "127.0.0.1"
 """Reads are open, so the server listens on the loopback interface unless told otherwise."""

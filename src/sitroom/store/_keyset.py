@@ -12,7 +12,7 @@ import functools
 import re
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
@@ -62,16 +62,30 @@ class Shape:
 
 def run(connection: Connection, key: Hashable, params: Mapping[str, Any]) -> list[Row]:
     """Rows of the statement named by ``key`` (see :func:`_build`) with ``params`` bound."""
+    columns, rows = _execute(connection, key, params)
+    return [dict(zip(columns, row, strict=True)) for row in rows]
+
+
+def run_tuples(
+    connection: Connection, key: Hashable, params: Mapping[str, Any]
+) -> list[tuple[Any, ...]]:
+    """Like :func:`run`, as the driver's tuples in the statement's column order."""
+    return _execute(connection, key, params)[1]
+
+
+def _execute(
+    connection: Connection, key: Hashable, params: Mapping[str, Any]
+) -> tuple[list[str], list[tuple[Any, ...]]]:
     sql, names, defaults = _compiled(connection.dialect, key)
     values = {**defaults, **params}
     args: Any = values if names is None else tuple(values[name] for name in names)
     result = connection.exec_driver_sql(sql, args)
     try:  # plain DBAPI tuples: SQLAlchemy's row objects cost more than the query here
         columns = [column[0] for column in result.cursor.description]
-        rows = result.cursor.fetchall()
+        rows = cast(list[tuple[Any, ...]], result.cursor.fetchall())
     finally:
         result.close()
-    return [dict(zip(columns, row, strict=True)) for row in rows]
+    return columns, rows
 
 
 def pair_params(pairs: Sequence[tuple[str, str]]) -> tuple[int, dict[str, Any]]:
