@@ -60,3 +60,9 @@ def test_event_place_participant_from_elsewhere(nlp: Language) -> None:
 def test_event_place_name_not_glued_to_a_word(nlp: Language) -> None:
     doc = nlp("The strike hit a depot at Lornside and killed Abu Salim at-Tarnawi.")
     assert [span.text for span in name_places(doc, set())] == ["Lornside"]
+
+
+def test_event_place_name_opening_a_paragraph(nlp: Language) -> None:
+    # The paragraph break is a whitespace token with no trailing space: not a glued word.
+    text = "The curfew began at night.\n\nVellmark's streets were shelled on Sunday."
+    assert _places(nlp, text, "shelled") == ["Vellmark"]

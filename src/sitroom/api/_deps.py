@@ -45,15 +45,12 @@ async def get_store(request: Request) -> Store:
     return store
 
 
-async def run_read(store: Store, read: Callable[[], T]) -> T:
-    """``read()``: inline for SQLite, in the thread pool for a database across the network.
+async def run_read(read: Callable[[], T]) -> T:
+    """``read()`` in the thread pool, so the event loop keeps serving other requests.
 
-    SQLite reads are CPU work in this process; handing them to a thread costs more (the hop and
-    the GIL hand-overs) than the event loop gains. A PostgreSQL read waits on the network, so
-    the loop must stay free meanwhile.
+    Running SQLite reads inline would save the thread hop, but one slow read (a selective filter
+    walking the key table) would then stall every request of the worker.
     """
-    if store.engine.dialect.name == "sqlite":
-        return read()
     return await run_in_threadpool(read)
 
 

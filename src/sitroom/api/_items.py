@@ -256,7 +256,7 @@ def _add_list(router: APIRouter, kind: str, row_model: type[BaseModel], Filters:
             return page_body(row_model, rows, encode_cursor(kind, last), limit)
 
         # A Response is sent as it is: response_model only documents the page.
-        return Response(await run_read(store, read), media_type=JSON_MEDIA_TYPE)
+        return Response(await run_read(read), media_type=JSON_MEDIA_TYPE)
 
 
 def _add_exports(router: APIRouter, kind: str, row_model: type[BaseModel], Filters: Any) -> None:

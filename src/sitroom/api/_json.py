@@ -18,15 +18,12 @@ from collections.abc import Callable, Sequence
 from enum import Enum
 from typing import Any
 
+# The same bytes as pydantic-core's encoder (tests/api/test_json.py), several times faster; like
+# the models, it writes null for NaN and infinities.
+from orjson import dumps as _dumps
 from pydantic import BaseModel
-from pydantic_core import to_json
 
 from ._schemas import Page
-
-try:  # the same bytes as pydantic-core's encoder (tests/api/test_json.py), several times faster
-    from orjson import dumps as _dumps
-except ImportError:  # pragma: no cover - orjson is optional
-    _dumps = to_json  # type: ignore[assignment]
 
 Row = dict[str, Any]
 Project = Callable[[Row], Row]

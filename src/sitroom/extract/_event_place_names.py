@@ -89,8 +89,9 @@ def _whole(doc: Doc, start: int, end: int) -> Iterable[Span]:
     another word ("at-X" is part of a personal name)."""
     while start > 0 and doc[start - 1].lower_ in NAME_JOINERS and not doc[start - 1].whitespace_:
         start -= 1
-    if start > 0 and not doc[start - 1].whitespace_ and not doc[start - 1].is_punct:
-        return
+    before = doc[start - 1] if start > 0 else None
+    if before is not None and not (before.whitespace_ or before.is_punct or before.is_space):
+        return  # glued to a word; a paragraph break ("\n\n" token) is no word
     yield doc[start:end]
 
 
