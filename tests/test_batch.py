@@ -83,3 +83,74 @@ def test_batch_merge_failure_keeps_the_document_and_the_backlog_catches_up(
         assert store.has(document.content_hash) and _merged_ids(store) == set()
         assert merge_backlog(store) == 1 and _merged_ids(store) == {document.id}
         assert merge_backlog(store) == 0
+
+
+def test_batch_store_analysed_stores_and_merges_a_batch_in_order() -> None:
+    first, second = document_from_text(ENGLISH), document_from_text(ENGLISH + " More later.")
+    failed = document_from_text("Another text entirely, about harvests.")
+    analysed: list[batch.Analysed] = [
+        (first, model.DocumentResult(document=first.info()), None),
+        (failed, AnalysisError(failed.origin, "boom"), None),
+        (first, model.DocumentResult(document=first.info()), None),  # the same text again
+        (second, model.DocumentResult(document=second.info()), None),
+    ]
+    with Store.memory() as store:
+        outcomes = batch.store_analysed(store, analysed)
+        assert [o.status for o in outcomes] == [
+            Status.stored,
+            Status.failed,
+            Status.duplicate,
+            Status.stored,
+        ]
+        assert _merged_ids(store) == {first.id, second.id}
+
+
+def test_batch_store_analysed_a_failing_document_leaves_the_others(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    from sitroom.store import _write
+
+    bad = document_from_text("This one cannot be written, the test says.")
+    good = document_from_text(ENGLISH)
+    real = _write.write_document
+
+    def write(connection, document, result, status):  # type: ignore[no-untyped-def]
+        real(connection, document, result, status)  # written, then refused: rolled back
+        if document.id == bad.id:
+            raise IntegrityError("INSERT", {}, Exception("constraint failed"))
+
+    monkeypatch.setattr(_write, "write_document", write)
+    with Store.memory() as store:
+        outcomes = batch.store_analysed(
+            store,
+            [
+                (bad, model.DocumentResult(document=bad.info()), None),
+                (good, model.DocumentResult(document=good.info()), None),
+            ],
+        )
+        assert [o.status for o in outcomes] == [Status.failed, Status.stored]
+        assert outcomes[0].retry and "constraint failed" in outcomes[0].message
+        assert not store.has(bad.content_hash) and store.has(good.content_hash)
+        assert _merged_ids(store) == {good.id}
+
+
+def test_batch_store_analysed_merge_failure_keeps_the_document(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    def refuse(*_args: object) -> None:
+        raise OperationalError("SELECT", {}, Exception("disk I/O error"))
+
+    document = document_from_text(ENGLISH)
+    monkeypatch.setattr(batch, "merge_document", refuse)
+    with Store.memory() as store:
+        outcomes = batch.store_analysed(
+            store, [(document, model.DocumentResult(document=document.info()), None)]
+        )
+        assert outcomes[0].status is Status.stored and "not merged yet" in outcomes[0].message
+        assert store.has(document.content_hash) and _merged_ids(store) == set()
+        monkeypatch.undo()
+        assert merge_backlog(store) == 1

@@ -3,7 +3,8 @@
 The worker plugin carries the run's settings (model, ingest options, the content hashes
 already stored) to every worker, including one the nanny restarts after a crash, and builds the
 spaCy pipeline once per worker process, on its first task. Workers never touch the database:
-they return JSON, and the client is the only writer.
+they return JSON and each document's merge input (MinHash sketch, event features), and the
+client is the only writer.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from .errors import AnalysisError, IngestError
 from .ingest import IngestOptions, iter_documents
 from .ingest._read import documents_from_records
 from .ingest.jsonl import iter_line_records
+from .merge import MergeInput, prepare_merge
 from .pipeline import Pipeline, build_pipeline
 
 
@@ -35,6 +37,7 @@ class Item:
     message: str = ""
     document_json: str | None = None
     result_json: str | None = None
+    merge: MergeInput | None = None  # computed here, so the writer only does database work
 
 
 @dataclass(frozen=True)
@@ -138,6 +141,7 @@ def _item(document: model.Document, result: model.DocumentResult | AnalysisError
         "result",
         document_json=document.model_dump_json(),
         result_json=result.to_json(),
+        merge=prepare_merge(document, result),
     )
 
 

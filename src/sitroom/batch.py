@@ -3,7 +3,7 @@
 The loop the ``extract`` and ``ingest`` commands share, kept out of the CLI so that the API and
 the Dask runner can call it too. A bad file, a document the pipeline chokes on or a failed write
 is recorded as a failed outcome and the batch goes on; what was stored stays stored (one
-transaction per document).
+transaction per document, or per batch with :func:`store_analysed`).
 """
 
 from __future__ import annotations
@@ -13,22 +13,18 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import BinaryIO
 
+from sqlalchemy import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from . import model
 from .errors import AnalysisError, IngestError, StoreError
 from .ingest import IngestOptions, iter_documents
-from .merge import merge_pending, merge_stored
+from .merge import MergeInput, merge_document, merge_pending, merge_stored
+from .model import Analyser
 from .pipeline import Pipeline, is_analysable
 from .store import Store
-
-
-class Analyser(Protocol):
-    """What storing one document needs of a pipeline (:class:`~sitroom.pipeline.Pipeline` fits)."""
-
-    def analyse(self, document: model.Document) -> model.DocumentResult: ...
 
 
 class Status(StrEnum):
@@ -129,17 +125,18 @@ def _drain(pending: list[Outcome]) -> Iterator[Outcome]:
 
 
 def finish_outcome(
-    document: model.Document, result: model.DocumentResult | AnalysisError, store: Store | None
+    document: model.Document,
+    result: model.DocumentResult | AnalysisError,
+    store: Store | None,
+    prepared: MergeInput | None = None,
 ) -> Outcome:
-    """Store one analysed document (when a store is given) and say what happened to it."""
+    """Store one analysed document (when a store is given) and say what happened to it.
+
+    ``prepared`` is :func:`~sitroom.merge.prepare_merge` of the document, when already made.
+    """
     if isinstance(result, AnalysisError):
         return Outcome(document.origin, Status.failed, result.reason)
-    flagged = not is_analysable(document)
-    message = (
-        f"language detected as {document.language!r}; kept, not analysed as English"
-        if flagged
-        else "; ".join(document.warnings)
-    )
+    flagged, message = _flag(document)
     if store is None:
         status = Status.flagged if flagged else Status.analysed
         return Outcome(document.origin, status, message, result, document)
@@ -151,10 +148,64 @@ def finish_outcome(
         return Outcome(document.origin, Status.duplicate, "already stored", document=document)
     status = Status.flagged if flagged else Status.stored
     try:
-        merge_stored(store, document.id)
+        merge_stored(store, document.id, prepared)
     except StoreError as exc:
         # The document is safe; only its cross-document links wait for 'sitroom merge'.
         message = "; ".join(filter(None, [message, f"stored, not merged yet ({exc})"]))
+    return Outcome(document.origin, status, message, result, document)
+
+
+def _flag(document: model.Document) -> tuple[bool, str]:
+    """Whether a document is kept unanalysed (not English), and the message to report."""
+    if not is_analysable(document):
+        return True, f"language detected as {document.language!r}; kept, not analysed as English"
+    return False, "; ".join(document.warnings)
+
+
+Analysed = tuple[model.Document, model.DocumentResult | AnalysisError, MergeInput | None]
+"""A document, its result (or why it has none) and its merge input when already made."""
+
+
+def store_analysed(store: Store, analysed: Sequence[Analysed]) -> list[Outcome]:
+    """Store and merge analysed documents in one transaction; one outcome each, in order.
+
+    One commit for the batch instead of two per document. Each document is written and merged
+    behind savepoints, so a failing one is reported and the others go on. If the transaction
+    itself fails, nothing of it stays and the documents are stored one by one instead.
+    """
+    try:
+        with store.writing() as connection:
+            outcomes = [_store_in(connection, store, *item) for item in analysed]
+    except StoreError:
+        return [finish_outcome(*item[:2], store, item[2]) for item in analysed]
+    return outcomes
+
+
+def _store_in(
+    connection: Connection,
+    store: Store,
+    document: model.Document,
+    result: model.DocumentResult | AnalysisError,
+    prepared: MergeInput | None,
+) -> Outcome:
+    if isinstance(result, AnalysisError):
+        return Outcome(document.origin, Status.failed, result.reason)
+    flagged, message = _flag(document)
+    try:
+        added = store.write(
+            connection, document, result, status="flagged" if flagged else "analysed"
+        )
+    except StoreError as exc:
+        return Outcome(document.origin, Status.failed, str(exc), document=document, retry=True)
+    if not added:
+        return Outcome(document.origin, Status.duplicate, "already stored", document=document)
+    try:
+        with connection.begin_nested():
+            merge_document(connection, document.id, prepared)
+    except SQLAlchemyError as exc:
+        # The document is safe; only its cross-document links wait for 'sitroom merge'.
+        message = "; ".join(filter(None, [message, f"stored, not merged yet ({exc})"]))
+    status = Status.flagged if flagged else Status.stored
     return Outcome(document.origin, status, message, result, document)
 
 

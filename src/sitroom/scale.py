@@ -3,11 +3,12 @@
 :func:`run_distributed` lists the input files, cuts them into partitions of about
 ``partition_size`` documents (a JSONL file into line ranges) and runs each partition as a Dask
 task, on a :class:`~distributed.LocalCluster` of worker processes or on an existing cluster.
-Each worker loads the spaCy pipeline once. Workers send back JSON; the client stores each
-document in its own transaction as partitions complete, so:
+Each worker loads the spaCy pipeline once. Workers send back JSON and what merging needs of
+each document; the client stores and merges each partition in one transaction as partitions
+complete, so:
 
-- a crash of the client loses nothing already written, and a re-run skips stored content
-  (content hashes are checked on the workers, before any analysis);
+- a crash of the client loses at most the partition it was writing, and a re-run skips stored
+  content (content hashes are checked on the workers, before any analysis);
 - a killed worker's partition is redone by Dask, and a document that arrives twice is
   written once (:meth:`Store.add` is idempotent on the content hash).
 
@@ -33,7 +34,7 @@ except ImportError as exc:  # an optional extra: say which one
 from . import model
 from ._scale_plan import Partition, Plan, plan_partitions
 from ._scale_worker import Item, PartitionOutput, SitroomWorkerPlugin, analyse_partition
-from .batch import BatchSummary, Outcome, Status, finish_outcome, merge_backlog
+from .batch import Analysed, BatchSummary, Outcome, Status, merge_backlog, store_analysed
 from .errors import ClusterError, ModelNotInstalled
 from .ingest import IngestOptions
 from .pipeline import DEFAULT_BATCH_SIZE, DEFAULT_MODEL
@@ -188,7 +189,7 @@ def _run(client: Client, plugin: SitroomWorkerPlugin, plan: Plan, writer: _Write
 
 
 class _Writer:
-    """The only database writer: one transaction per document, progress per document."""
+    """The only database writer: one transaction per partition, progress per document."""
 
     def __init__(
         self, store: Store, summary: DistributedSummary, on_progress: ProgressCallback | None
@@ -217,17 +218,28 @@ class _Writer:
         finally:
             future.release()
         self._count_worker(output)
-        for item in output.items:
-            self.report(self._write(item))
+        for outcome in self._write(output.items):
+            self.report(outcome)
 
-    def _write(self, item: Item) -> Outcome:
-        if item.kind == "stored":
-            return Outcome(item.origin, Status.duplicate, item.message)
-        if item.kind != "result" or item.document_json is None or item.result_json is None:
-            return Outcome(item.origin, Status.failed, item.message)
-        document = model.Document.model_validate_json(item.document_json)
-        result = model.DocumentResult.model_validate_json(item.result_json)
-        return finish_outcome(document, result, self.store)
+    def _write(self, items: list[Item]) -> list[Outcome]:
+        """Outcomes of a partition's items, in order; its results stored in one transaction."""
+        analysed: list[Analysed] = []
+        at: list[int] = []  # where each stored result's outcome goes
+        outcomes: list[Outcome | None] = []
+        for item in items:
+            if item.kind == "stored":
+                outcomes.append(Outcome(item.origin, Status.duplicate, item.message))
+            elif item.kind != "result" or item.document_json is None or item.result_json is None:
+                outcomes.append(Outcome(item.origin, Status.failed, item.message))
+            else:
+                document = model.Document.model_validate_json(item.document_json)
+                result = model.DocumentResult.model_validate_json(item.result_json)
+                at.append(len(outcomes))
+                outcomes.append(None)
+                analysed.append((document, result, item.merge))
+        for index, outcome in zip(at, store_analysed(self.store, analysed), strict=True):
+            outcomes[index] = outcome
+        return [outcome for outcome in outcomes if outcome is not None]
 
     def _count_worker(self, output: PartitionOutput) -> None:
         stats = self.summary.workers.setdefault(output.worker, WorkerStats(output.pid))

@@ -27,7 +27,7 @@ def add(
     body: str,
     events: list[tuple[str, str, dict[str, object]]],
     *,
-    published: str,
+    published: str | None,
     source: str,
     places: tuple[Place, ...] = (),
     merge: bool = True,
@@ -91,6 +91,30 @@ def test_merge_same_event_across_documents() -> None:
     assert sorted(event.reported.members) == sorted([(first, "v0"), (second, "v0")])
     assert (event.reported.reports, event.reported.sources) == (2, ("Wire A", "Wire B"))
     assert (event.first_published, event.last_published) == ("2024-04-02T08:00", "2024-04-02T15:00")
+
+
+def test_merge_undated_events_stay_in_their_document() -> None:
+    # No date and no publication date: nothing says the two reports are of one time.
+    store = Store.memory()
+    shelled = {"actor": "Rebel gunners", "target": "pumping station"}
+    repeated = FIRST + " Earlier: " + FIRST
+    first = add(store, repeated, [("ASSAULT", "shelled", shelled)], published=None, source="A")
+    second = add(store, SECOND, [("ASSAULT", "shelled", shelled)], published=None, source="B")
+    later = (
+        "Rebel gunners shelled a pumping station in Dorvan, officials in the eastern districts"
+        " reported, adding that crews were assessing the damage to its pipes and pumps."
+    )
+    dated = add(store, later, [("ASSAULT", "shelled", shelled)], published="2024-04-02", source="C")
+    assert sorted(groups(store)) == sorted([[(first, "v0")], [(second, "v0")], [(dated, "v0")]])
+    # Within one document, an undated event still joins its earlier telling.
+    twice = add(
+        store,
+        repeated.replace("Rebel", "Militia"),
+        [("ASSAULT", "shelled", shelled), ("ASSAULT", "shelled", shelled)],
+        published=None,
+        source="D",
+    )
+    assert [(twice, "v0"), (twice, "v1")] in groups(store)
 
 
 def test_merge_keeps_different_events_apart() -> None:
@@ -275,8 +299,8 @@ def test_merge_candidates_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[int] = []
     original = _events._candidates
 
-    def counting(connection, event):  # type: ignore[no-untyped-def]
-        found = original(connection, event)
+    def counting(connection, event, *read):  # type: ignore[no-untyped-def]
+        found = original(connection, event, *read)
         seen.append(len(found))
         return found
 

@@ -18,14 +18,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, exc, insert, select
+from sqlalchemy import Connection, bindparam, exc, insert, select
 
 from ..errors import NotFound, StoreError
+from ..model import Document, DocumentInfo, DocumentResult
 from ..store import schema
 from ._event_score import EVENT_MATCH, EVENT_RADIUS_KM
-from ._events import EVENT_DAY_WINDOW, merge_events
-from ._figures import FIGURE_PERIOD_DAYS, group_figures
-from ._minhash import DUPLICATE_CONTAINMENT, DUPLICATE_JACCARD, link_document
+from ._events import EVENT_DAY_WINDOW, PreparedEvent, merge_events, prepare_events
+from ._figures import FIGURE_PERIOD_DAYS, PreparedFigure, group_figures, prepare_figures
+from ._minhash import DUPLICATE_CONTAINMENT, DUPLICATE_JACCARD, Sketch, link_document, sketch
 from ._query import (
     FigureClaim,
     FigureGroup,
@@ -37,7 +38,7 @@ from ._query import (
     list_merged_events,
     list_merged_statements,
 )
-from ._statements import merge_statements
+from ._statements import PreparedStatement, merge_statements, prepare_statements
 from ._tables import create_merge_tables, merged_documents
 
 if TYPE_CHECKING:
@@ -52,6 +53,7 @@ __all__ = [
     "FIGURE_PERIOD_DAYS",
     "FigureClaim",
     "FigureGroup",
+    "MergeInput",
     "MergeSummary",
     "MergedEvent",
     "MergedStatement",
@@ -64,6 +66,7 @@ __all__ = [
     "merge_stored",
     "merged_events",
     "merged_statements",
+    "prepare_merge",
 ]
 
 merged_events = list_merged_events
@@ -84,44 +87,101 @@ class MergeSummary:
     already_merged: bool = False
 
 
-def merge_document(connection: Connection, document_id: str) -> MergeSummary:
+@dataclass(frozen=True)
+class MergeInput:
+    """What merging needs of one document, computed from its result alone (no database).
+
+    A Dask worker computes it beside the analysis and ships it with the result, so the writer
+    only reads and writes the database; :func:`merge_document` computes it when not given.
+    """
+
+    document_id: str
+    sketch: Sketch
+    events: list[PreparedEvent]
+    statements: list[PreparedStatement]
+    figures: list[PreparedFigure]
+
+
+def prepare_merge(document: Document, result: DocumentResult) -> MergeInput:
+    """The :class:`MergeInput` of a document and its result (pure computation)."""
+    return _prepare(document.id, document.text, document.published, result)
+
+
+def _prepare(
+    document_id: str, text: str, published: str | None, result: DocumentResult
+) -> MergeInput:
+    return MergeInput(
+        document_id=document_id,
+        sketch=sketch(text),
+        events=prepare_events(document_id, text, published, result),
+        statements=prepare_statements(result),
+        figures=prepare_figures(published, result),
+    )
+
+
+def merge_document(
+    connection: Connection, document_id: str, prepared: MergeInput | None = None
+) -> MergeSummary:
     """Merge one stored document into the merged items; idempotent. Raises NotFound.
 
     Run it inside the transaction that stored the document, or right after it, in the order
-    documents arrive. The caller owns the transaction.
+    documents arrive. The caller owns the transaction. ``prepared`` is
+    :func:`prepare_merge` of the stored document and result; without it, both are read back
+    from the store.
     """
-    docs = schema.documents
-    document = (
-        connection.execute(
-            select(docs.c.id, docs.c.source, docs.c.published, docs.c.text).where(
-                docs.c.id == document_id
-            )
+    if prepared is not None and prepared.document_id != document_id:
+        raise ValueError(
+            f"prepared merge input is for {prepared.document_id!r}, not {document_id!r}"
         )
-        .mappings()
-        .first()
-    )
-    if document is None:
+    row = connection.execute(_READ_DOCUMENT, {"document_id": document_id}).mappings().first()
+    if row is None:
         raise NotFound(f"no document {document_id!r} to merge; store it first (Store.add)")
-    done = select(merged_documents.c.document_id).where(
-        merged_documents.c.document_id == document_id
-    )
-    if connection.execute(done).first() is not None:
+    if row["merged"] is not None:
         return MergeSummary(document_id, None, 0, 0, 0, already_merged=True)
-    row: dict[str, Any] = dict(document)
-    duplicate = link_document(connection, document_id, row["text"])
+    document: dict[str, Any] = dict(row)
+    if prepared is None:
+        prepared = _read_back(connection, document)
+    duplicate = link_document(connection, document_id, prepared.sketch)
     report_id = duplicate.duplicate_of if duplicate else document_id
     summary = MergeSummary(
         document_id=document_id,
         duplicate_of=duplicate.duplicate_of if duplicate else None,
-        events_joined=merge_events(connection, row, report_id),
-        statements_joined=merge_statements(connection, row, report_id),
-        figures_grouped=group_figures(connection, row, report_id),
+        events_joined=merge_events(connection, document, report_id, prepared.events),
+        statements_joined=merge_statements(connection, document, report_id, prepared.statements),
+        figures_grouped=group_figures(connection, document, report_id, prepared.figures),
     )
     connection.execute(
         insert(merged_documents),
         [{"document_id": document_id, "merged_at": datetime.now(UTC).isoformat()}],
     )
     return summary
+
+
+_READ_DOCUMENT = (
+    select(
+        schema.documents.c.id,
+        schema.documents.c.source,
+        schema.documents.c.published,
+        merged_documents.c.document_id.label("merged"),
+    )
+    .outerjoin(merged_documents, merged_documents.c.document_id == schema.documents.c.id)
+    .where(schema.documents.c.id == bindparam("document_id"))
+)
+
+
+def _read_back(connection: Connection, document: dict[str, Any]) -> MergeInput:
+    """The merge input of a stored document, from its text and its result as stored."""
+    docs, results = schema.documents, schema.document_results
+    text, stored = connection.execute(
+        select(docs.c.text, results.c.json)
+        .outerjoin(results, results.c.document_id == docs.c.id)
+        .where(docs.c.id == document["id"])
+    ).one()
+    if stored is None:
+        result = DocumentResult(document=DocumentInfo(id=document["id"], language="", chars=0))
+    else:
+        result = DocumentResult.model_validate_json(stored)
+    return _prepare(document["id"], text, document["published"], result)
 
 
 def merge_pending(connection: Connection) -> list[MergeSummary]:
@@ -136,11 +196,13 @@ def merge_pending(connection: Connection) -> list[MergeSummary]:
     return [merge_document(connection, doc_id) for doc_id in connection.scalars(pending).all()]
 
 
-def merge_stored(store: Store, document_id: str) -> MergeSummary:
+def merge_stored(
+    store: Store, document_id: str, prepared: MergeInput | None = None
+) -> MergeSummary:
     """Merge one document of ``store`` in its own transaction; raises NotFound, StoreError."""
     try:
         with store.engine.begin() as connection:
-            return merge_document(connection, document_id)
+            return merge_document(connection, document_id, prepared)
     except exc.SQLAlchemyError as error:
         raise StoreError(
             f"cannot merge document {document_id!r} in database {store.name!r}: {error.orig}"

@@ -10,11 +10,13 @@ conservative practice): open-ended ("up to") and vague figures do not count.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
-from ..store import schema
+from ..model import DocumentResult, Place
+from ..store._write import date_key
 from . import _similar as sim
 from ._tables import figure_claims, figure_groups
 
@@ -23,6 +25,8 @@ FIGURE_PERIOD_DAYS = 14
 UNCREDIBLE_QUALIFIERS = frozenset({"vague", "up_to"})
 """Qualifiers whose number is no lower bound of the quantity: never the current value."""
 _PLURAL_ENDINGS = (("ies", "y"), ("s", ""))
+GROUP_KEY = ("metric", "place_key", "who_key")
+"""The columns a figure group is found on."""
 
 
 def who_key(who: str | None) -> str:
@@ -47,53 +51,90 @@ def lower_bound(claim: dict[str, Any]) -> float | None:
     return None if value is None else float(value)
 
 
-def group_figures(connection: Connection, document: dict[str, Any], report_id: str) -> int:
-    """File every figure of ``document`` under a group; return how many joined known groups."""
-    figures, places = schema.figures, schema.places
-    query = (
-        select(figures, places.c.name.label("place_name"), places.c.geonameid)
-        .outerjoin(
-            places,
-            (places.c.document_id == figures.c.document_id) & (places.c.id == figures.c.place),
+@dataclass(frozen=True)
+class PreparedFigure:
+    """A new figure as merging groups and stores it."""
+
+    id: str
+    key: tuple[str, str, str]  # metric, place key, who key
+    place_name: str | None
+    day: str
+    claimed_by: str | None
+    value: float | None
+    low: float | None
+    high: float | None
+    qualifier: str
+    text: str
+
+
+def prepare_figures(published: str | None, result: DocumentResult) -> list[PreparedFigure]:
+    """The figures of one document's result, with their group key and day."""
+    places: dict[str, Place] = {}
+    for item in result.places:
+        places.setdefault(item.id, item)  # the first of a repeated id, as a join would
+    published_day = (published or "")[:10]
+    found = []
+    for figure in result.figures:
+        place = places.get(figure.place) if figure.place is not None else None
+        name = place.name if place is not None else None
+        date = date_key(figure.date)
+        key = (
+            str(figure.metric),
+            _place_key(place.geonameid if place is not None else None, name),
+            who_key(figure.who),
         )
-        .where(figures.c.document_id == document["id"])
-        .order_by(figures.c.idx)
-    )
-    published_day = (document["published"] or "")[:10]
+        found.append(
+            PreparedFigure(
+                id=figure.id,
+                key=key,
+                place_name=name,
+                day=date if date is not None and sim.parse_day(date) else published_day,
+                claimed_by=figure.claimed_by,
+                value=figure.value,
+                low=figure.low,
+                high=figure.high,
+                qualifier=str(figure.qualifier),
+                text=figure.text,
+            )
+        )
+    return found
+
+
+def group_figures(
+    connection: Connection,
+    document: dict[str, Any],
+    report_id: str,
+    figures: list[PreparedFigure],
+) -> int:
+    """File every figure of ``document`` under a group; return how many joined known groups."""
     joined = 0
-    for row in connection.execute(query).mappings().all():
-        day = row["date_key"] if sim.parse_day(row["date_key"]) else published_day
-        key = {
-            "metric": row["metric"],
-            "place_key": _place_key(row["geonameid"], row["place_name"]),
-            "who_key": who_key(row["who"]),
-        }
-        group_id = _find_group(connection, key, day)
+    for figure in figures:
+        key = dict(zip(GROUP_KEY, figure.key, strict=True))
+        group_id = _find_group(connection, key, figure.day)
         if group_id is None:
-            group_id = _new_group(connection, key, row["place_name"], day)
+            group_id = _new_group(connection, key, figure.place_name, figure.day)
         else:
             joined += 1
-        connection.execute(
-            insert(figure_claims),
-            [
-                {
-                    "document_id": document["id"],
-                    "figure_id": row["id"],
-                    "group_id": group_id,
-                    "report_id": report_id,
-                    "claimant": row["claimed_by"] or document["source"] or document["id"],
-                    "source": document["source"],
-                    "published": document["published"],
-                    "day": day,
-                    "value": row["value"],
-                    "low": row["low"],
-                    "high": row["high"],
-                    "qualifier": row["qualifier"],
-                    "text": row["text"],
-                }
-            ],
-        )
+        row = {
+            "document_id": document["id"],
+            "figure_id": figure.id,
+            "group_id": group_id,
+            "report_id": report_id,
+            "claimant": figure.claimed_by or document["source"] or document["id"],
+            "source": document["source"],
+            "published": document["published"],
+            "day": figure.day,
+            "value": figure.value,
+            "low": figure.low,
+            "high": figure.high,
+            "qualifier": figure.qualifier,
+            "text": figure.text,
+        }
+        connection.execute(_INSERT_CLAIM, row)
     return joined
+
+
+_INSERT_CLAIM = insert(figure_claims)
 
 
 def _place_key(geonameid: int | None, name: str | None) -> str:
@@ -102,17 +143,19 @@ def _place_key(geonameid: int | None, name: str | None) -> str:
     return sim.normal(name)
 
 
+_FIND_GROUP = (
+    select(figure_groups.c.id, figure_groups.c.first_day, figure_groups.c.last_day)
+    .where(*(figure_groups.c[name] == bindparam(name) for name in GROUP_KEY))
+    .where(figure_groups.c.last_day >= bindparam("low"))
+    .order_by(figure_groups.c.last_day.desc())
+    .limit(1)
+)
+
+
 def _find_group(connection: Connection, key: dict[str, str], day: str) -> int | None:
     groups = figure_groups
     low, high = sim.day_range(day, FIGURE_PERIOD_DAYS)
-    query = (
-        select(groups.c.id, groups.c.first_day, groups.c.last_day)
-        .where(*(groups.c[name] == value for name, value in key.items()))
-        .where(groups.c.last_day >= low)
-        .order_by(groups.c.last_day.desc())
-        .limit(1)
-    )
-    row = connection.execute(query).first()
+    row = connection.execute(_FIND_GROUP, key | {"low": low}).first()
     if row is None or row.first_day > high:
         return None
     connection.execute(

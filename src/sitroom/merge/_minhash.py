@@ -106,18 +106,32 @@ def is_duplicate(similarity: float, size_a: int, size_b: int) -> bool:
     return containment(similarity, size_a, size_b) >= DUPLICATE_CONTAINMENT
 
 
-def link_document(connection: Connection, document_id: str, text: str) -> Duplicate | None:
-    """Index a stored document's signature; link and return it if it is a near-duplicate."""
+@dataclass(frozen=True)
+class Sketch:
+    """What the near-duplicate check needs of a text, computed once, anywhere (a Dask worker)."""
+
+    shingles: int  # number of distinct word shingles
+    signature: bytes  # NUM_PERM little-endian unsigned 64-bit values
+    bands: tuple[int, ...]  # distinct band hashes, sorted
+
+
+def sketch(text: str) -> Sketch:
+    """The MinHash sketch of a document's text."""
     items = shingles(text)
     values = signature(items)
-    hashes = band_hashes(values)
-    best = _best_match(connection, document_id, hashes, values, len(items))
+    bands = tuple(sorted(set(band_hashes(values))))
+    return Sketch(len(items), values.astype("<u8").tobytes(), bands)
+
+
+def link_document(connection: Connection, document_id: str, found: Sketch) -> Duplicate | None:
+    """Index a stored document's sketch; link and return it if it is a near-duplicate."""
+    best = _best_match(connection, document_id, found)
     connection.execute(
         insert(document_minhash),
-        [{"document_id": document_id, "shingles": len(items), "signature": values.tobytes()}],
+        [{"document_id": document_id, "shingles": found.shingles, "signature": found.signature}],
     )
-    if items:  # an empty text shares nothing with anything
-        rows = [{"band_hash": h, "document_id": document_id} for h in sorted(set(hashes))]
+    if found.shingles:  # an empty text shares nothing with anything
+        rows = [{"band_hash": h, "document_id": document_id} for h in found.bands]
         connection.execute(insert(document_lsh_bands), rows)
     if best is None:
         return None
@@ -159,13 +173,13 @@ def _band_lookup(bands: int) -> CompoundSelect[tuple[str]]:
     return union_all(*parts)
 
 
-def _best_match(
-    connection: Connection, document_id: str, hashes: list[int], values: np.ndarray, size: int
-) -> Duplicate | None:
+def _best_match(connection: Connection, document_id: str, found: Sketch) -> Duplicate | None:
+    size = found.shingles
     if size == 0:
         return None
+    values = np.frombuffer(found.signature, dtype="<u8")
     shared: Counter[str] = Counter()
-    bands = sorted(set(hashes))
+    bands = found.bands
     parameters = {f"h{number}": band for number, band in enumerate(bands)}
     shared.update(
         connection.scalars(_band_lookup(len(bands)), parameters | {"document_id": document_id})
@@ -179,7 +193,7 @@ def _best_match(
     )
     best: Duplicate | None = None
     for other_id, other_size, blob in connection.execute(candidates):
-        similarity = jaccard(values, np.frombuffer(blob, dtype=np.uint64))
+        similarity = jaccard(values, np.frombuffer(blob, dtype="<u8"))
         if not is_duplicate(similarity, size, other_size):
             continue
         if best is None or similarity > best.jaccard:

@@ -8,12 +8,13 @@ the other. Statements with no speaker match on text only, with a stricter thresh
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz import fuzz
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, Integer, bindparam, insert, select, update
 
-from ..store import schema
+from ..model import DocumentResult
 from . import _similar as sim
 from ._tables import merged_statements, statement_members
 
@@ -54,62 +55,88 @@ def _plain(text: str) -> str:
     return " ".join(sim.normal(text).replace("“", " ").replace("”", " ").strip("\"' .").split())
 
 
-def merge_statements(connection: Connection, document: dict[str, Any], report_id: str) -> int:
+@dataclass(frozen=True)
+class PreparedStatement:
+    """A new statement as merging compares and stores it."""
+
+    id: str
+    speaker: str | None
+    speaker_key: str
+    stance: str
+    kind: str
+    text: str
+    mentions: int
+
+
+def prepare_statements(result: DocumentResult) -> list[PreparedStatement]:
+    """The statements of one document's result, with their blocking key."""
+    return [
+        PreparedStatement(
+            id=s.id,
+            speaker=s.speaker,
+            speaker_key=speaker_key(s.speaker),
+            stance=str(s.stance),
+            kind=str(s.kind),
+            text=s.text,
+            mentions=max(len(s.mentions), 1),
+        )
+        for s in result.statements
+    ]
+
+
+def merge_statements(
+    connection: Connection,
+    document: dict[str, Any],
+    report_id: str,
+    statements: list[PreparedStatement],
+) -> int:
     """Attach every statement of ``document`` to a merged statement; return how many joined."""
-    statements, mentions = schema.statements, schema.statement_mentions
-    doc_id = document["id"]
-    counts: dict[str, int] = dict(
-        connection.execute(
-            select(mentions.c.statement_id, func.count())
-            .where(mentions.c.document_id == doc_id)
-            .group_by(mentions.c.statement_id)
-        ).all()
-    )
-    rows = connection.execute(
-        select(statements).where(statements.c.document_id == doc_id).order_by(statements.c.idx)
-    ).mappings()
     day = (document["published"] or "")[:10]
     joined = 0
-    for row in rows.all():
-        key = speaker_key(row["speaker"])
-        merged_id = _match(connection, key, day, row["speaker"], row["text"])
+    for statement in statements:
+        key = statement.speaker_key
+        merged_id = _match(connection, key, day, statement.speaker, statement.text)
         if merged_id is None:
-            merged_id = _new_merged(connection, row, document)
+            merged_id = _new_merged(connection, statement, document)
         else:
             joined += 1
             _touch(connection, merged_id, document["published"])
-        connection.execute(
-            insert(statement_members),
-            [
-                {
-                    "document_id": doc_id,
-                    "statement_id": row["id"],
-                    "merged_id": merged_id,
-                    "report_id": report_id,
-                    "source": document["source"],
-                    "published": document["published"],
-                    "mentions": max(counts.get(row["id"], 0), 1),
-                    "speaker_key": key,
-                    "day": day,
-                    "text": row["text"],
-                }
-            ],
-        )
+        row = {
+            "document_id": document["id"],
+            "statement_id": statement.id,
+            "merged_id": merged_id,
+            "report_id": report_id,
+            "source": document["source"],
+            "published": document["published"],
+            "mentions": statement.mentions,
+            "speaker_key": key,
+            "day": day,
+            "text": statement.text,
+        }
+        connection.execute(_INSERT_MEMBER, row)
     return joined
+
+
+_INSERT_MEMBER = insert(statement_members)
+_INSERT_MERGED = insert(merged_statements)
+_CANDIDATES = (
+    select(statement_members.c.merged_id, statement_members.c.text, merged_statements.c.speaker)
+    .join(merged_statements, merged_statements.c.id == statement_members.c.merged_id)
+    .where(
+        statement_members.c.speaker_key == bindparam("key"),
+        statement_members.c.day.between(bindparam("low"), bindparam("high")),
+    )
+    .limit(bindparam("limit", type_=Integer))  # MAX_STATEMENT_CANDIDATES, read at each call
+)
 
 
 def _match(
     connection: Connection, key: str, day: str, speaker: str | None, text: str
 ) -> int | None:
     low, high = sim.day_range(day, STATEMENT_DAY_WINDOW)
-    members, merged = statement_members, merged_statements
-    query = (
-        select(members.c.merged_id, members.c.text, merged.c.speaker)
-        .join(merged, merged.c.id == members.c.merged_id)
-        .where(members.c.speaker_key == key, members.c.day.between(low, high))
-        .limit(MAX_STATEMENT_CANDIDATES)
-    )
-    for merged_id, other_text, other_speaker in connection.execute(query):
+    parameters = {"key": key, "low": low, "high": high, "limit": MAX_STATEMENT_CANDIDATES}
+    found = connection.execute(_CANDIDATES, parameters)
+    for merged_id, other_text, other_speaker in found:
         if sim.names_match(speaker, other_speaker) is False:
             continue
         if texts_match(text, other_text, strict=not key):
@@ -117,16 +144,19 @@ def _match(
     return None
 
 
-def _new_merged(connection: Connection, row: Any, document: dict[str, Any]) -> int:
+def _new_merged(
+    connection: Connection, statement: PreparedStatement, document: dict[str, Any]
+) -> int:
     result = connection.execute(
-        insert(merged_statements).values(
-            speaker=row["speaker"],
-            stance=row["stance"],
-            kind=row["kind"],
-            text=row["text"],
-            first_published=document["published"],
-            last_published=document["published"],
-        )
+        _INSERT_MERGED,
+        {
+            "speaker": statement.speaker,
+            "stance": statement.stance,
+            "kind": statement.kind,
+            "text": statement.text,
+            "first_published": document["published"],
+            "last_published": document["published"],
+        },
     )
     return int(result.inserted_primary_key[0])  # type: ignore[index]
 

@@ -96,6 +96,36 @@ class Store:
                 raise
         return True
 
+    @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """One write transaction for many :meth:`write` calls: one commit for a whole batch.
+
+        It holds the write lock from its start (SQLite) and commits at exit; an error rolls
+        everything back and surfaces as :class:`StoreError`.
+        """
+        with self._errors("write to"), write_transaction(self.engine) as connection:
+            yield connection
+
+    def write(
+        self,
+        connection: Connection,
+        document: Document,
+        result: DocumentResult | None,
+        *,
+        status: str = "analysed",
+    ) -> bool:
+        """:meth:`add` inside a :meth:`writing` transaction; False if already stored.
+
+        The document is written behind a savepoint: if it fails (StoreError), nothing of it is
+        left and the transaction goes on with the next one.
+        """
+        result = _checked_result(document, result, status)
+        with self._errors(f"write document {document.id} to"), connection.begin_nested():
+            if _write.exists(connection, document.content_hash):
+                return False
+            _write.write_document(connection, document, result, status)
+        return True
+
     # --- reading ---------------------------------------------------------------------------
 
     def has(self, content_hash: str) -> bool:
