@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from importlib.resources import files
+
 import pytest
 from spacy.language import Language
 
-from sitroom.extract._event_place_names import name_places
+from sitroom.extract._event_place_names import (
+    PLACE_WORDS_FILE,
+    ROLES,
+    name_places,
+    read_place_words,
+)
 from sitroom.extract._extensions import EVENTS_KEY
 from sitroom.pipeline import load_nlp
 
@@ -66,3 +73,18 @@ def test_event_place_name_opening_a_paragraph(nlp: Language) -> None:
     # The paragraph break is a whitespace token with no trailing space: not a glued word.
     text = "The curfew began at night.\n\nVellmark's streets were shelled on Sunday."
     assert _places(nlp, text, "shelled") == ["Vellmark"]
+
+
+def test_event_place_words_rows_parse_sorted_unique() -> None:
+    text = files("sitroom.data").joinpath(PLACE_WORDS_FILE).read_text("utf-8")
+    lines = text.splitlines()
+    assert lines[0] == "word\trole"
+    assert lines[1:] == sorted(lines[1:]) and len(lines[1:]) == len(set(lines[1:]))
+    words = read_place_words(text)
+    assert set(words) == set(ROLES) and all(words.values())
+    assert "village" in words["place_noun"] and "at" in words["locative_preposition"]
+
+
+def test_event_place_words_bad_row_names_its_line() -> None:
+    with pytest.raises(ValueError, match="line 3"):
+        read_place_words("word\trole\nat\tlocative_preposition\nvillage\tsettlement\n")

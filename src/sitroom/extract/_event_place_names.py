@@ -12,49 +12,53 @@ lowercase site noun after it is not part of it ("X district" gives X).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from importlib.resources import files
 
 from spacy.tokens import Doc, Span, Token
 
-# Not "on" or "into": "sanctions on X" and "fled into X" name a target and a destination.
-LOCATIVE_PREPOSITIONS = frozenset(
-    {"across", "along", "around", "at", "in", "inside", "near", "off", "outside", "through"}
-    | {"throughout", "within"}
+PLACE_WORDS_FILE = "event_place_words.tsv"
+ROLES = (
+    "locative_preposition",  # "at X"; not "on"/"into": "sanctions on X", "fled into X"
+    "place_noun",  # a part of the land: "the village of X", "the X neighbourhood"
+    "site_noun",  # a site: its proper-noun modifier is a place name ("the X camp")
+    "operation_noun",  # an operation named after where it is fought ("the X offensive")
+    "place_verb",  # its named object is a place: "patrolled X", "shelled X"
+    "seizing_verb",  # its named object is a place unless the model calls it a person
+    "name_joiner",  # lowercase words inside a name ("Umm al-Fahm")
 )
-# Nouns for a part of the land: "the village of X", "the X neighbourhood".
-PLACE_NOUNS = frozenset(
-    {"area", "border", "camp", "capital", "center", "centre", "city", "county", "countryside"}
-    | {"district", "edge", "gorge", "neighborhood", "neighbourhood", "outskirts", "part"}
-    | {"province", "region", "street", "streets", "suburb", "town", "valley", "village"}
-)
-# A common noun for a site: its proper-noun modifier is a place name ("the X camp").
-SITE_NOUNS = PLACE_NOUNS | frozenset(
-    {"airport", "base", "checkpoint", "compound", "crossing", "embassy", "hospital"}
-    | {"junction", "market", "mosque", "outpost", "plant", "port", "road", "school"}
-    | {"square", "station", "stronghold"}
-)
-# A military operation named after where it is fought ("the X offensive", "the siege of X").
-OPERATION_NOUNS = frozenset({"assault", "battle", "campaign", "offensive", "operation", "siege"})
-# Verbs whose named object is a place: "patrolled X", "shelled X" (even when the model
-# takes the name for a person's) ...
-PLACE_VERBS = frozenset(
-    {"besiege", "bomb", "enter", "liberate", "occupy", "overrun", "patrol", "recapture"}
-    | {"retake", "shell", "storm"}
-)
-# ... or a place unless the model calls it a person: "captured X", "attacked X".
-SEIZING_VERBS = frozenset(
-    {"attack", "capture", "control", "destroy", "raid", "seize", "take", "target"}
-)
+
+
+def read_place_words(text: str) -> dict[str, frozenset[str]]:
+    """The words of each role in ``event_place_words.tsv``; raise ValueError on a bad row."""
+    found: dict[str, set[str]] = {role: set() for role in ROLES}
+    for number, line in enumerate(text.splitlines()[1:], start=2):
+        word, _, role = line.partition("\t")
+        if role not in found or not word:
+            raise ValueError(
+                f"{PLACE_WORDS_FILE} line {number}: expected word<TAB>role, got {line!r}"
+            )
+        found[role].add(word)
+    return {role: frozenset(words) for role, words in found.items()}
+
+
+_WORDS = read_place_words(files("sitroom.data").joinpath(PLACE_WORDS_FILE).read_text("utf-8"))
+LOCATIVE_PREPOSITIONS = _WORDS["locative_preposition"]
+PLACE_NOUNS = _WORDS["place_noun"]
+SITE_NOUNS = PLACE_NOUNS | _WORDS["site_noun"]
+OPERATION_NOUNS = _WORDS["operation_noun"]
+PLACE_VERBS = _WORDS["place_verb"]
+SEIZING_VERBS = _WORDS["seizing_verb"]
+NAME_JOINERS = _WORDS["name_joiner"]
 # Entity labels that are never a place.
 NOT_PLACE = frozenset(
     {"CARDINAL", "DATE", "MONEY", "NORP", "ORDINAL", "PERCENT", "QUANTITY", "TIME"}
 )
-# Lowercase words inside a name ("Umm al-Fahm", "San Cristobal de las Casas").
-NAME_JOINERS = frozenset({"-", "al", "de", "del", "el", "la", "las", "los"})
 
 
 def name_places(doc: Doc, covered: set[int]) -> list[Span]:
     """Proper names in a place position that no place span or place entity covers."""
-    found, rest = [], []
+    found: list[Span] = []
+    rest: list[Span] = []
     for span in _names(doc):
         if any(i in covered for i in range(span.start, span.end)):
             continue
