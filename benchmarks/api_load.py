@@ -55,7 +55,7 @@ DEFAULT_WORKERS = 2
 PAGE_SIZE = 50
 MAX_PAGES = 5
 SERVER_START_S = 120
-"""Workers import the app (and spaCy's package) before answering; slow on a busy machine."""
+"""Workers import the app before answering: seconds on a busy machine."""
 
 
 # --- the server --------------------------------------------------------------------------------

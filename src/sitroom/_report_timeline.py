@@ -60,6 +60,7 @@ def group_rows(rows: Iterable[dict[str, Any]], key: Any) -> list[list[dict[str, 
 
 
 def unique(values: Iterable[str]) -> tuple[str, ...]:
+    """``values`` without repeats, in first-seen order."""
     return tuple(dict.fromkeys(values))
 
 
@@ -68,10 +69,12 @@ def _is_day(value: str | None) -> bool:
 
 
 def normal(text: str) -> str:
+    """``text`` casefolded with runs of whitespace made one space (to compare sentences)."""
     return _SPACE.sub(" ", text).strip().casefold()
 
 
 def merged_timeline(merged: list[MergedEvent]) -> list[TimelineDay]:
+    """Timeline days from merged events; events told by one sentence share one line."""
     # Several events of one sentence ("strikes ... killed ... destroyed") make one line with
     # their types, not the same sentence three times.
     by_day: dict[str, dict[str, TimelineEntry]] = {}
@@ -118,6 +121,8 @@ def _days(entries: dict[str, list[TimelineEntry]]) -> list[TimelineDay]:
 
 
 def event_timeline(events: list[dict[str, Any]]) -> list[TimelineDay]:
+    """Timeline days from unmerged events: rows of one day, type and sentence make one line."""
+
     def day(row: dict[str, Any]) -> str:
         value = (row["date"] or "")[:10]
         return value if is_iso_date_value(value) else UNDATED
@@ -142,6 +147,7 @@ def event_timeline(events: list[dict[str, Any]]) -> list[TimelineDay]:
 
 
 def time_timeline(store: Store, since: str | None, until: str | None) -> list[TimelineDay]:
+    """Timeline days from day-precise time expressions, when no events were extracted."""
     texts: dict[str, str] = {}
 
     def sentence(row: dict[str, Any]) -> str:

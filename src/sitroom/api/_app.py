@@ -125,8 +125,8 @@ def create_app(
 SERVE_DB_ENV = "SITROOM_SERVE_DB"
 """How ``serve`` tells its worker processes which database to open."""
 WORKER_START_SECONDS = 60
-"""How long uvicorn waits for a worker's health check; a worker imports the whole app (spaCy's
-package included) before it answers, which takes more than uvicorn's 5 s on a busy machine."""
+"""How long uvicorn waits for a worker's health check: a worker imports the whole app before it
+answers, which can take more than uvicorn's 5 s on a busy machine."""
 
 
 def serve(
@@ -144,8 +144,8 @@ def serve(
     ``token`` enables ``POST /documents`` (the CLI passes ``SITROOM_TOKEN``); without it the
     server is read-only. ``workers`` above 1 runs that many processes, each with its own store
     connection, on the same port. ``dashboard`` defaults to the environment's tile settings.
-    ``access_log=False`` skips uvicorn's line per request (a benchmark's server). uvicorn uses
-    uvloop and httptools when they are installed (``pip install 'uvicorn[standard]'``).
+    ``access_log=False`` skips uvicorn's line per request (a benchmark's server). uvicorn runs on
+    uvloop and httptools (dependencies of Sitroom).
     """
     import uvicorn
 
