@@ -417,3 +417,22 @@ def test_segment_markers_data_file() -> None:
     assert len(rows) == len(set(rows))
     markers = load_segment_markers()
     assert "earlier updates" in markers.update_phrases and "GMT" in markers.time_zones
+
+
+def test_strip_marks_drops_combining_characters_only() -> None:
+    import unicodedata
+
+    from sitroom._segment_duplicates import strip_marks
+
+    text = unicodedata.normalize("NFKD", "Oströvin’s café — “Łódź”, naïve Ṩ")
+    expected = "".join(c for c in text if not unicodedata.combining(c))
+    assert strip_marks(text) == expected == "Ostrovin’s cafe — “Łodz”, naive S"
+    assert strip_marks("plain ascii") == "plain ascii"
+
+
+def test_link_duplicates_folds_accents_before_comparing() -> None:
+    paragraphs = [
+        "Officials in Velmöra said the café near the station was hit twice overnight.",
+        "Officials in Velmora said the cafe near the station was hit twice overnight.",
+    ]
+    assert link_duplicates(paragraphs) == [None, 0]

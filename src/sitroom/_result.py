@@ -9,6 +9,7 @@ from typing import TypeVar
 from spacy.tokens import Doc, Span
 
 from . import model
+from .extract._base import doc_text
 from .extract._extensions import (
     ENTITIES_KEY,
     EVENTS_KEY,
@@ -38,8 +39,14 @@ def doc_to_result(document: model.Document, doc: Doc) -> model.DocumentResult:
     )
 
 
-def _mention(span: Span) -> model.Mention:
-    return model.Mention(start=span.start_char, end=span.end_char, text=span.text)
+def _mention(span: Span, text: str) -> model.Mention:
+    start, end = span.start_char, span.end_char
+    return model.Mention(start=start, end=end, text=text[start:end])
+
+
+def _text(span: Span, text: str) -> str:
+    """``span.text``, sliced from the document's ``text`` (``Span.text`` joins its tokens)."""
+    return text[span.start_char : span.end_char]
 
 
 def _group(spans: Iterable[Span], key: Callable[[Span], K]) -> dict[K, list[Span]]:
@@ -51,44 +58,47 @@ def _group(spans: Iterable[Span], key: Callable[[Span], K]) -> dict[K, list[Span
 
 
 def entities_from(doc: Doc) -> list[model.Entity]:
+    text = doc_text(doc)
     spans = doc.spans.get(ENTITIES_KEY, [])
-    groups = _group(spans, lambda s: s._.sitroom_entity_name or s.text)
+    groups = _group(spans, lambda s: s._.sitroom_entity_name or _text(s, text))
     entities = []
     for number, (name, mentions) in enumerate(groups.items(), start=1):
         label = Counter(m.label_ for m in mentions).most_common(1)[0][0]
-        aliases = sorted({m.text for m in mentions} - {name})
+        aliases = sorted({_text(m, text) for m in mentions} - {name})
         entities.append(
             model.Entity(
                 id=f"e{number}",
                 name=name,
                 type=model.EntityType(label),
                 aliases=aliases,
-                mentions=[_mention(m) for m in mentions],
+                mentions=[_mention(m, text) for m in mentions],
             )
         )
     return entities
 
 
 def places_from(doc: Doc) -> list[model.Place]:
+    text = doc_text(doc)
     spans = doc.spans.get(PLACES_KEY, [])
-    groups = _group(spans, lambda s: (s._.sitroom_place or {}).get("name") or s.text)
+    groups = _group(spans, lambda s: (s._.sitroom_place or {}).get("name") or _text(s, text))
     places = []
     for number, (name, mentions) in enumerate(groups.items(), start=1):
         resolution = mentions[0]._.sitroom_place or {}
         fields = {f: resolution[f] for f in _PLACE_FIELDS if resolution.get(f) is not None}
         places.append(
             model.Place(
-                id=f"p{number}", name=name, mentions=[_mention(m) for m in mentions], **fields
+                id=f"p{number}", name=name, mentions=[_mention(m, text) for m in mentions], **fields
             )
         )
     return places
 
 
 def times_from(doc: Doc) -> list[model.TimeExpression]:
+    text = doc_text(doc)
     spans = doc.spans.get(TIMES_KEY, [])
     return [
         model.TimeExpression(
-            text=span.text,
+            text=_text(span, text),
             start=span.start_char,
             end=span.end_char,
             value=span._.sitroom_time_value,
@@ -103,6 +113,7 @@ _STATEMENT_FIELDS = ("speaker", "speaker_type", "cue", "stance", "channel")
 
 def statements_from(doc: Doc, entities: list[model.Entity]) -> list[model.Statement]:
     """One statement per reported content; a copy in a repeated paragraph is another mention."""
+    text = doc_text(doc)
     entity_ids = {entity.name: entity.id for entity in entities}
     groups: dict[tuple[int, int], list[Span]] = {}
     for span in sorted(doc.spans.get(STATEMENTS_KEY, []), key=lambda s: s.start_char):
@@ -118,11 +129,11 @@ def statements_from(doc: Doc, entities: list[model.Entity]) -> list[model.Statem
             model.Statement(
                 id=f"s{number}",
                 kind=model.StatementKind(info.get("kind", "indirect")),
-                text=first.text,
+                text=_text(first, text),
                 speaker_entity=entity_ids.get(info.get("speaker_entity") or ""),
                 start=first.start_char,
                 end=first.end_char,
-                mentions=[_mention(span) for span in spans],
+                mentions=[_mention(span, text) for span in spans],
                 **fields,
             )
         )
@@ -138,13 +149,13 @@ def figures_from(doc: Doc) -> list[model.Figure]:
     spans = sorted(doc.spans.get(FIGURES_KEY, []), key=lambda s: (s.start_char, s.end_char))
     figures: list[model.Figure] = []
     seen: set[tuple[str, str]] = set()
-    text = doc.text  # Doc.text joins every token on each access: read it once
+    text = doc_text(doc)
     for span in spans:
         info = span._.sitroom_figure or {}
         start, end = info.get("sentence") or (span.start_char, span.end_char)
-        if (text[start:end], span.text) in seen:
+        if (text[start:end], _text(span, text)) in seen:
             continue
-        seen.add((text[start:end], span.text))
+        seen.add((text[start:end], _text(span, text)))
         fields = {f: info[f] for f in _FIGURE_FIELDS if info.get(f) is not None}
         figures.append(
             model.Figure(
@@ -168,11 +179,11 @@ def events_from(doc: Doc, places: list[model.Place]) -> list[model.Event]:
     sentence; ``place`` the id of the first place attached to the trigger."""
     place_at = {(m.start, m.end): place for place in places for m in place.mentions}
     groups: dict[tuple[str, str, str], list[Span]] = {}
-    doc_text = doc.text  # Doc.text joins every token on each access: read it once
+    doc_string = doc_text(doc)
     for span in sorted(doc.spans.get(EVENTS_KEY, []), key=lambda s: s.start_char):
         info = span._.sitroom_event or {}
         start, end = info.get("sentence") or (span.start_char, span.end_char)
-        key = (doc_text[start:end], span.text.lower(), str(info.get("type")))
+        key = (doc_string[start:end], _text(span, doc_string).lower(), str(info.get("type")))
         groups.setdefault(key, []).append(span)
     events = []
     for number, ((text, _, kind), spans) in enumerate(groups.items(), start=1):
@@ -189,7 +200,7 @@ def events_from(doc: Doc, places: list[model.Place]) -> list[model.Event]:
                 lat=place.lat if place else None,
                 lon=place.lon if place else None,
                 text=text,
-                mentions=[_mention(span) for span in spans],
+                mentions=[_mention(span, doc_string) for span in spans],
                 **fields,
             )
         )

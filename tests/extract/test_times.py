@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from datetime import date
 from importlib.resources import files
 from pathlib import Path
@@ -284,3 +285,58 @@ def test_times_seed_article(nlp: Language) -> None:
         ("Weeks", "PXW"),
     ]:
         assert expected in found
+
+
+# --- speed-ups that must not change a match --------------------------------------------------
+
+
+WORD_LISTS = [
+    ["may", "mayor", "mon.", "monday", "mon"],
+    ["new year", "new year's day", "newyear", "year"],
+    ["a", "an", "and", "any", "b"],
+    ["Q1", "q1"],  # differ in case only: left as a flat list
+    ["x.y", "x+y", "(z)"],  # characters regexes give a meaning to
+]
+
+
+@pytest.mark.parametrize("words", WORD_LISTS)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mayor may meet Monday, mon. or Mon",
+        "a new  year; New Year's Day",
+        "and any b an",
+        "q1 Q1",
+        "x.y x+y (z) xzy",
+    ],
+)
+def test_word_alternation_matches_like_a_flat_list(words: list[str], text: str) -> None:
+    from sitroom.extract._timex_lexicon import word_alternation
+
+    ordered = sorted(set(words), key=lambda w: (-len(w), w))
+    flat = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered)
+    for template in (r"(?<!\w)(?:{})", r"(?:{})(?:\s+(\w+))?", r"(?:{})s?\b"):
+        expected = re.compile(template.format(flat), re.IGNORECASE)
+        found = re.compile(template.format(word_alternation(words)), re.IGNORECASE)
+        assert [m.span() for m in found.finditer(text)] == [
+            m.span() for m in expected.finditer(text)
+        ]
+
+
+def test_word_alternation_is_a_trie_and_empty_for_no_words() -> None:
+    from sitroom.extract._timex_lexicon import word_alternation
+
+    assert word_alternation(["mon.", "monday"]) == r"mon(?:\.|day)"
+    assert word_alternation(["may", "mayor"]) == "may(?:or)?"
+    assert word_alternation([]) == ""
+
+
+def test_timex_parser_caches_parts_but_hands_out_copies() -> None:
+    from sitroom.extract._timex_lexicon import load_time_words
+    from sitroom.extract._timex_parse import TimexParser
+
+    parser = TimexParser(load_time_words())
+    first = parser.parse("last Friday")
+    first.weekday = None  # a caller changing its parts must not change the next caller's
+    again = parser.parse("last Friday")
+    assert again.weekday == 5 and again.direction == -1 and again is not first

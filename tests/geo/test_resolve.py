@@ -122,3 +122,23 @@ def test_kind_hint_reads_a_governor_title_as_a_state() -> None:
     assert kind_hint(doc, 0, 1) == "state"
     assert kind_hint(doc, 6, 7) == "state"
     assert kind_hint(doc, 3, 4) is None
+
+
+def test_resolve_context_scores_same_with_precomputed_scales_and_distances(
+    gazetteer: Gazetteer,
+) -> None:
+    from sitroom.geo.candidates import candidates_for
+    from sitroom.geo.resolve import _evidence, _evidence_scale, context_scores, prior
+
+    names = ["Merrow", "Tallow Creek", "Fenbury", "Dunmore", "Hadley"]
+    found = [candidates_for(gazetteer, Mention(n)) for n in names]
+    guesses: list[int | None] = [0 for _ in found]
+    near: dict[tuple[int, int], bool] = {}
+    for number, (cands, table, hint) in enumerate(found):
+        scores = [prior(c, table, hint) for c in cands]
+        plain = context_scores(cands, hint, scores, _evidence(found, guesses, number))
+        evidence = _evidence(found, guesses, number, near)
+        evidence.scales = [_evidence_scale(c, cands) for c in cands]
+        assert context_scores(cands, hint, scores, evidence) == plain
+        assert context_scores(cands, hint, scores, evidence) == plain  # cache filled now
+    assert near  # the nearness of candidate and anchor pairs was kept

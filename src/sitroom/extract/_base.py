@@ -3,11 +3,37 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from weakref import WeakKeyDictionary
 
 from spacy.pipeline import Pipe
 from spacy.tokens import Doc, Span
 
 from ._extensions import register_extensions
+
+# Texts of the Docs still alive, read once each: Doc.text joins every token on each access.
+_texts: WeakKeyDictionary[Doc, str] = WeakKeyDictionary()
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, computed once per document for all the components that read it.
+
+    Joining the tokens costs about as much as a small component; a Doc's text never changes
+    (retokenizing keeps it), and the entry goes when the Doc does.
+    """
+    text = _texts.get(doc)
+    if text is None:
+        text = _texts[doc] = doc.text
+    return text
+
+
+def remember_text(doc: Doc, text: str) -> None:
+    """Record that ``doc`` was tokenised from ``text``, so :func:`doc_text` need not join it.
+
+    spaCy's tokenizer is non-destructive (``doc.text == text``); a Doc whose last token does
+    not end where ``text`` does was made some other way and is left to :func:`doc_text`.
+    """
+    if len(doc) and doc[-1].idx + len(doc[-1].text_with_ws) == len(text):
+        _texts[doc] = text
 
 
 class SpanFinder(Pipe):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib.resources import files
 
 from spacy.tokens import Doc, Token
@@ -24,6 +24,8 @@ NAME_WORD_KINDS = ("article", "function", "locative", "particle")
 # Vladimir Putin", "Kremlin spokesman Dmitry Peskov"); look this many tokens ahead for one.
 MAX_TITLE_LEAD = 2
 MAX_ACRONYM_LETTERS = 6
+FOLD_CACHE_SIZE = 16_384
+"""Keys kept for reuse: titles are folded token by token in every PERSON mention."""
 
 _KEY_DROP = re.compile(r"[.\u2019'`]")
 _KEY_SPACE = re.compile(r"[\s\-‐‑–—_/]+")
@@ -45,8 +47,9 @@ class NameWords:
     function: frozenset[str]
     locative: frozenset[str]
 
-    @property
+    @cached_property
     def longest_title(self) -> int:
+        """Words in the longest title (read for every token of every PERSON mention)."""
         return max((len(t) for t in self.titles), default=0)
 
 
@@ -85,6 +88,7 @@ def _rows(text: str) -> list[tuple[str, str]]:
     return rows
 
 
+@lru_cache(maxsize=FOLD_CACHE_SIZE)
 def fold(text: str) -> str:
     """A matching key: case-folded, accents and dots removed, hyphens and spaces collapsed."""
     if not text.isascii():

@@ -11,10 +11,9 @@ The component checks them against the parse (``May`` the modal verb is no month)
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from functools import lru_cache
 
-from ._timex_lexicon import TimeLexicon
+from ._timex_lexicon import TimeLexicon, word_alternation
 
 B = r"(?<![\w'’.-])"  # left edge: not inside a word, a number or a contraction
 E = r"(?![\w-])"  # right edge
@@ -108,17 +107,14 @@ def _longest_first(spans: set[tuple[int, int]]) -> list[tuple[int, int]]:
     return sorted(kept)
 
 
-def _words(words: Iterable[str]) -> str:
-    ordered = sorted(words, key=lambda w: (-len(w), w))
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered)
-
-
 def _fragments(lex: TimeLexicon) -> dict[str, str]:
     """Regex fragments for the word classes of ``lex``, by name."""
     alt = lex.alternation
     mods = lex["modifier"]
     number, more = alt("number"), alt("number", exclude=ARTICLES)
     timezones = lex["timezone"]
+    position = word_alternation(w for w in mods if mods[w] in POSITION_MODS)
+    quantity = word_alternation(w for w in mods if mods[w] not in POSITION_MODS)
     return {
         "month": alt("month"),
         "weekday": alt("weekday"),
@@ -128,18 +124,18 @@ def _fragments(lex: TimeLexicon) -> dict[str, str]:
         "unit": alt("unit"),
         "relday": alt("relative_day"),
         "direction": rf"this\s+past|this\s+coming|{alt('direction')}",
-        "position": _words(w for w in mods if mods[w] in POSITION_MODS),
-        "pos": rf"(?:(?:{_words(w for w in mods if mods[w] in POSITION_MODS)})[\s-]+)",
-        "qty": rf"(?:(?:{_words(w for w in mods if mods[w] not in POSITION_MODS)})\s+)",
+        "position": position,
+        "pos": rf"(?:(?:{position})[\s-]+)",
+        "qty": rf"(?:(?:{quantity})\s+)",
         # "seven a year ago" is no number "seven a"; "two to three weeks" is one expression
         "num": (
             rf"(?:\d+(?:\.\d+)?(?:\s+\d/\d)?|(?:{number})(?:[\s-]+(?:{more}))*(?:\s+of)?)"
             rf"(?:\s+(?:to|or|and|-)\s+(?:\d+|{number}))?"
         ),
-        "filler": _words(lex.cues("unit_filler")),
-        "plural_cue": _words(lex.cues("plural_before")),
-        "timezone": rf"(?-i:{_words(w for w in timezones if w.isupper())})"
-        + "".join(f"|{_words([w])}" for w in timezones if not w.isupper()),
+        "filler": word_alternation(lex.cues("unit_filler")),
+        "plural_cue": word_alternation(lex.cues("plural_before")),
+        "timezone": rf"(?-i:{word_alternation(w for w in timezones if w.isupper())})"
+        + "".join(f"|{word_alternation([w])}" for w in timezones if not w.isupper()),
         "reference": alt("reference"),
         "set": alt("set"),
         "holiday": alt("holiday"),

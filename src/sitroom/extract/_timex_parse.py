@@ -9,12 +9,14 @@ text alone, so it serves spans found by the rules, spans found by spaCy's NER an
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from ._timex_lexicon import TimeLexicon
 
 VAGUE = "X"
+PARSE_CACHE_SIZE = 4096
+"""Distinct expression texts whose parts are kept (the cache starts over when full)."""
 
 
 @dataclass
@@ -87,9 +89,22 @@ class TimexParser:
             rf"(?<![a-z\d])(\d{{1,2}}(?:st|nd|rd|th)|{alt('ordinal')})[\s-]+centur"
         )
         self.number_words = {w: v for w, v in lexicon["number"].items()}
+        self._parsed: dict[str, TimexParts] = {}
 
     def parse(self, text: str) -> TimexParts:
-        """Split ``text`` into its calendar parts (case-insensitive)."""
+        """Split ``text`` into its calendar parts (case-insensitive).
+
+        The same expressions come back in document after document ("Monday", "last year"):
+        each text is parsed once, and every caller gets its own copy of the parts.
+        """
+        parts = self._parsed.get(text)
+        if parts is None:
+            if len(self._parsed) >= PARSE_CACHE_SIZE:
+                self._parsed.clear()
+            parts = self._parsed[text] = self._parse(text)
+        return replace(parts)
+
+    def _parse(self, text: str) -> TimexParts:
         t = " ".join(text.lower().replace("\u2019", "'").split())
         parts = TimexParts()
         self._calendar(t, parts)

@@ -13,14 +13,16 @@ resolve pronouns.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.pipeline import Pipe
 from spacy.tokens import Doc, Span
 
+from ._base import doc_text
 from ._extensions import ENTITIES_KEY, register_extensions
 from ._names import NameWords, acronym_of, fold, is_acronym, load_name_words, trim_mention
 
@@ -108,13 +110,15 @@ class EntityGrouper(Pipe):
 
     def find(self, doc: Doc) -> list[tuple[str, str, list[tuple[int, int]]]]:
         """Group the mentions of ``doc``: (name, type, token ranges) per entity."""
-        mentions = self._collect(doc)
+        ents = doc.ents  # built anew, Span by Span, on each access
+        mentions = self._collect(doc, ents)
         entities = self._merge(mentions)
         if self.find_missed:
-            self._add_missed(doc, entities)
+            self._add_missed(doc, ents, entities)
         found = []
+        dateline = _dateline_range(doc)
         for entity in entities:
-            label = self._type_of(doc, entity)
+            label = self._type_of(doc, entity, dateline)
             spans = sorted((m.start, m.end) for m in entity.mentions)
             found.append((_canonical_name(entity), label, spans))
         return found
@@ -133,11 +137,11 @@ class EntityGrouper(Pipe):
 
     # --- mentions ------------------------------------------------------------------------------
 
-    def _collect(self, doc: Doc) -> list[_Mention]:
-        """Trimmed mentions of the entities the model found, in document order."""
+    def _collect(self, doc: Doc, ents: Sequence[Span]) -> list[_Mention]:
+        """Trimmed mentions of the entities the model found (``ents``), in document order."""
         mentions: list[_Mention] = []
         taken = 0  # first token not yet inside a (repaired) mention
-        for ent in doc.ents:
+        for ent in ents:
             if ent.label_ not in ENTITY_LABELS or ent.start < taken:
                 continue
             end = ent.end
@@ -219,19 +223,24 @@ class EntityGrouper(Pipe):
             if len(roots) == 1:
                 parent[_find(parent, key)] = roots.pop()
 
-    def _add_missed(self, doc: Doc, entities: list[_Entity]) -> None:
-        """Add title-case occurrences of known names outside every model entity."""
+    def _add_missed(self, doc: Doc, ents: Sequence[Span], entities: list[_Entity]) -> None:
+        """Add title-case occurrences of known names outside every model entity (``ents``)."""
         patterns: dict[int, list[tuple[tuple[int, ...], _Entity]]] = {}
         for entity in entities:
             for orths in {_orths(doc, m) for m in entity.mentions}:
                 if doc.vocab.strings[orths[0]][:1].isupper():
                     patterns.setdefault(orths[0], []).append((orths, entity))
+        if not patterns:
+            return
         covered = bytearray(len(doc))
-        for ent in doc.ents:
+        for ent in ents:
             covered[ent.start : ent.end] = b"\x01" * len(ent)
+        # One pass over the token ids: indexing the Doc builds a Token object per position.
+        doc_orths = doc.to_array(ORTH).tolist()
         i = 0
-        while i < len(doc):
-            match = None if covered[i] else _longest_match(doc, i, patterns.get(doc[i].orth, []))
+        while i < len(doc_orths):
+            candidates = None if covered[i] else patterns.get(doc_orths[i])
+            match = _longest_match(doc, doc_orths, i, candidates) if candidates else None
             if match is None:
                 i += 1
                 continue
@@ -242,13 +251,17 @@ class EntityGrouper(Pipe):
 
     # --- typing --------------------------------------------------------------------------------
 
-    def _type_of(self, doc: Doc, entity: _Entity) -> str:
-        """Majority label; a place label beats PERSON for a name never seen with a first name."""
+    def _type_of(self, doc: Doc, entity: _Entity, dateline: tuple[int, int] | None) -> str:
+        """Majority label; a place label beats PERSON for a name never seen with a first name.
+
+        ``dateline`` is the character range of the dateline's names (see ``_dateline_range``).
+        """
         if entity.joined_person:
             return "PERSON"
         votes = Counter(m.label for m in entity.mentions if m.label)
         # a dateline names where the report was filed: "GAO, Mali (Wire) —" holds places
-        votes["GPE"] += sum(_in_dateline(doc, m) for m in entity.mentions)
+        in_dateline = (_in_dateline(doc, m, dateline) for m in entity.mentions if dateline)
+        votes["GPE"] += sum(in_dateline)
         full_person = any(m.label == "PERSON" and m.end - m.start > 1 for m in entity.mentions)
         if not full_person and votes["PERSON"]:
             # "fighting in X", "near X": a bare name after a locative preposition is a place;
@@ -280,25 +293,34 @@ def _split_at_slashes(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
     return parts
 
 
-def _in_dateline(doc: Doc, mention: _Mention) -> bool:
-    """True for a mention in the dateline, before any parenthesis (which names the outlet)."""
+def _dateline_range(doc: Doc) -> tuple[int, int] | None:
+    """Character range of the dateline up to any parenthesis (which names the outlet)."""
     dateline = doc._.sitroom_dateline
     if not dateline:
-        return False
+        return None
     start, end = int(dateline[0]), int(dateline[1])
-    # The dateline's own text: Doc.text would join the whole document for every mention.
+    # The dateline's own text: Doc.text would join the whole document.
     span = doc.char_span(start, end, alignment_mode="expand")
     limit = end
     if span is not None and (found := span.text.find("(", start - span.start_char)) >= 0:
         limit = min(end, span.start_char + found)
+    return start, limit
+
+
+def _in_dateline(doc: Doc, mention: _Mention, dateline: tuple[int, int]) -> bool:
+    """True for a mention inside ``dateline`` (a range from :func:`_dateline_range`)."""
+    start, limit = dateline
     return start <= doc[mention.start].idx and doc[mention.end - 1].idx < limit
 
 
 def _make_mention(doc: Doc, start: int, end: int, label: str | None) -> _Mention | None:
     """A mention of ``doc[start:end]`` if it looks like a name (has a capital letter)."""
-    if end <= start or any(t.text == "\n" or "\n" in t.text for t in doc[start:end]):
+    if end <= start:
         return None
-    text = doc[start:end].text
+    last = doc[end - 1]
+    text = doc_text(doc)[doc[start].idx : last.idx + len(last)]
+    if "\n" in text:  # only tokens hold newlines: the space after a token is " " or ""
+        return None
     key = fold(text)
     if not key or not any(c.isupper() for c in text):
         return None
@@ -354,15 +376,18 @@ def _orths(doc: Doc, mention: _Mention) -> tuple[int, ...]:
 
 
 def _longest_match(
-    doc: Doc, i: int, candidates: list[tuple[tuple[int, ...], _Entity]]
+    doc: Doc, doc_orths: list[int], i: int, candidates: list[tuple[tuple[int, ...], _Entity]]
 ) -> tuple[tuple[int, ...], _Entity] | None:
-    """The longest known name starting at token ``i`` that ends at a word boundary."""
+    """The longest known name starting at token ``i`` that ends at a word boundary.
+
+    ``doc_orths`` holds the orth id of every token of ``doc``.
+    """
     best = None
     for orths, entity in candidates:
         end = i + len(orths)
         if end > len(doc) or (best and len(orths) <= len(best[0])):
             continue
-        if tuple(t.orth for t in doc[i:end]) != orths:
+        if tuple(doc_orths[i:end]) != orths:
             continue
         if end < len(doc) and _is_name_word(doc, end):
             continue  # part of a longer name the model did not tag

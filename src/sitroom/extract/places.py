@@ -14,8 +14,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.pipeline import Pipe
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
 from ..geo import context
@@ -38,6 +40,7 @@ PRECISION_OF_KIND = {"country": "country", "admin1": "admin1", "admin2": "admin2
 NEAR_SLACK_KM = 50.0
 """A resolved place farther than 2 x distance + this from its anchor is re-placed near it."""
 _MAX_NAME_TOKENS = 4
+_LOCATIVE_IDS = frozenset(map(get_string_id, context.LOCATIVE_WORDS))
 MAJOR_POPULATION = 100_000
 """A city this large, opening an organisation's name, is a place mention of its own."""
 
@@ -171,17 +174,21 @@ class PlaceResolver(Pipe):
     def _cued_names(self, doc: Doc, covered: bytearray) -> list[Span]:
         """Proper names outside every entity, after a locative cue, that the gazetteer knows."""
         spans = []
-        i = 1
-        while i < len(doc):
-            if covered[i] or not _is_name_token(doc[i]) or not context.has_locative_cue(doc, i):
-                i += 1
+        resume = 1  # a name found runs to here: the next one starts after it
+        # Only the words after a cue can start a name: find those from the token ids alone,
+        # without building a Token for every position of the document.
+        lowers = doc.to_array(LOWER).tolist()
+        for i in range(1, len(doc)):
+            if lowers[i - 1] not in _LOCATIVE_IDS or i < resume:
+                continue
+            if covered[i] or not _is_name_token(doc[i]):
                 continue
             end = i + 1
             while end < min(len(doc), i + _MAX_NAME_TOKENS) and _is_name_token(doc[end]):
                 end += 1
             if not any(covered[i:end]) and self._known(doc[i:end].text):
                 spans.append(Span(doc, i, end, label="GPE"))
-            i = end
+            resume = end
         return spans
 
     def _known(self, text: str, *, aliases: bool = False) -> bool:

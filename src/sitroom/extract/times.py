@@ -24,6 +24,7 @@ from spacy.pipeline import Pipe
 from spacy.tokens import Doc, Span, Token
 
 from ..model import TimePrecision
+from ._base import doc_text
 from ._extensions import TIMES_KEY, register_extensions
 from ._timex_find import finder_for
 from ._timex_lexicon import TimeLexicon, load_time_words
@@ -121,7 +122,7 @@ class TimeExtractor(Pipe):
         doc.spans[self.spans_key] = result
 
     def _pattern_spans(self, doc: Doc) -> Iterator[Span]:
-        for start, end in self.finder.find(doc.text):
+        for start, end in self.finder.find(doc_text(doc)):
             span = doc.char_span(start, end, alignment_mode="expand")
             if span is not None and len(span):
                 yield span

@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
+KEY_CACHE_SIZE = 16_384
+"""Names whose keys are kept: a document asks for the key of each name several times."""
 # Apostrophes and soft signs vanish; these separators become a space.
 _DROP = dict.fromkeys(map(ord, "'’‘`´ʹʼ\u02bb\"“”"), None)
 _SPACE = re.compile(r"[\s\-‐‑–—_/.,()]+")
@@ -44,6 +47,7 @@ _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort"}
 _ABBREVIATION = re.compile(r"\b(?:" + "|".join(_ABBREVIATIONS) + r")\b")
 
 
+@lru_cache(maxsize=KEY_CACHE_SIZE)
 def fold(name: str) -> str:
     """``name`` in lower case without diacritics, apostrophes or punctuation ("Łódź" → "lodz")."""
     text = unicodedata.normalize("NFKD", name.translate(_DROP))
@@ -53,6 +57,7 @@ def fold(name: str) -> str:
     return _ARTICLE.sub("", text)
 
 
+@lru_cache(maxsize=KEY_CACHE_SIZE)
 def skeleton(name: str) -> str:
     """A key shared by the common romanisations of one Slavic name ("Zhitomir" ~ "Zhytomyr")."""
     text = fold(name)

@@ -88,6 +88,10 @@ class Evidence:
     countries: Counter[str]
     admins: Counter[tuple[str | None, str | None]]
     anchors: list[Candidate]
+    # _evidence_scale of each candidate, when already known, and a cache of _is_near by the
+    # identities of (candidate, anchor): both stay the same over the rounds of resolve_all
+    scales: list[float] | None = None
+    near: dict[tuple[int, int], bool] = field(default_factory=dict)
 
 
 @dataclass
@@ -125,12 +129,16 @@ def resolve_all(gazetteer: Gazetteer, mentions: Sequence[Mention]) -> list[Resol
                     scores[i] += QUALIFIER_BONUS
     guesses = [_argmax(scores) for scores in priors]
     resolutions = [Resolution(None) for _ in found]
+    # what does not change between rounds: each reading's share of the evidence, distances
+    scales = [[_evidence_scale(c, cands) for c in cands] for cands, _, _ in found]
+    near: dict[tuple[int, int], bool] = {}
     for _ in range(CONTEXT_ROUNDS):
         # one name at a time, each reading the latest choices of the others: a first guess
         # that the document contradicts ("Georgia" among Atlanta's suburbs) stops misleading,
         # and two names cannot keep trading wrong states (which updating all at once allows)
         for number, ((cands, table, hint), scores) in enumerate(zip(found, priors, strict=True)):
-            evidence = _evidence(found, guesses, number)
+            evidence = _evidence(found, guesses, number, near)
+            evidence.scales = scales[number]
             resolutions[number] = _decide(cands, table, hint, scores, evidence)
             best = resolutions[number].best
             if best is not None:
@@ -160,9 +168,15 @@ def _hint_qualifiers(
 
 
 def _evidence(
-    found: list[tuple[list[Candidate], str, str | None]], guesses: list[int | None], number: int
+    found: list[tuple[list[Candidate], str, str | None]],
+    guesses: list[int | None],
+    number: int,
+    near: dict[tuple[int, int], bool] | None = None,
 ) -> Evidence:
-    """The context of name ``number``: the current choices for the other names."""
+    """The context of name ``number``: the current choices for the other names.
+
+    ``near`` keeps the nearness of (candidate, anchor) pairs, by identity, across calls.
+    """
     others = [
         cands[i]
         for position, ((cands, _, _), i) in enumerate(zip(found, guesses, strict=True))
@@ -172,7 +186,7 @@ def _evidence(
     admins: Counter[tuple[str | None, str | None]] = Counter(
         (c.country, c.admin1) for c in others if c.admin1 and c.kind != "country"
     )
-    return Evidence(countries, admins, others)
+    return Evidence(countries, admins, others, near=near if near is not None else {})
 
 
 def _decide(
@@ -203,15 +217,16 @@ def context_scores(
     # a sea or a world region lies in no one country: the document's countries are no
     # evidence against it ("the Pacific" in a report full of US towns)
     top_share = max(evidence.countries.values(), default=0) / total
-    for candidate, score in zip(cands, scores, strict=True):
+    for index, (candidate, score) in enumerate(zip(cands, scores, strict=True)):
         if candidate.country is None and candidate.kind in BORDERLESS_KINDS:
             share = top_share
         else:
             share = evidence.countries.get(candidate.country or "", 0) / total
         admin = evidence.admins.get((candidate.country, candidate.admin1), 0) / admin_total
-        neighbours = sum(_is_near(candidate, a) for a in evidence.anchors)
+        neighbours = sum(_is_near_cached(candidate, a, evidence.near) for a in evidence.anchors)
         near = min(MAX_NEAR_BONUS, NEAR_BONUS * neighbours)
-        scale = _evidence_scale(candidate, cands)
+        known = evidence.scales
+        scale = known[index] if known is not None else _evidence_scale(candidate, cands)
         bonus = scale * COUNTRY_WEIGHT * share + ADMIN_WEIGHT * admin + near
         # an alias ("Turkey" is also some village's other name) borrows less from context
         final.append(score + (bonus if candidate.main else ALIAS_CONTEXT_SHARE * bonus))
@@ -302,6 +317,16 @@ def _within(candidate: Candidate, areas: list[Candidate]) -> bool:
         ):
             return candidate.id != area.id
     return False
+
+
+def _is_near_cached(
+    candidate: Candidate, anchor: Candidate, cache: dict[tuple[int, int], bool]
+) -> bool:
+    key = (id(candidate), id(anchor))  # both live as long as the cache (one resolve_all)
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = _is_near(candidate, anchor)
+    return found
 
 
 def _is_near(candidate: Candidate, anchor: Candidate) -> bool:
