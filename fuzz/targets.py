@@ -238,6 +238,7 @@ _MODULES = (
     "sitroom.ingest.jsonl",
     "sitroom.ingest.published",
     "sitroom.segment",
+    "sitroom._segment_duplicates",
     "feedparser",
 )
 

@@ -26,6 +26,7 @@ from spacy.language import Language
 from spacy.pipeline import Pipe
 from spacy.tokens import Doc, Span
 
+from ._base import doc_text
 from ._extensions import SEGMENTS_KEY, STATEMENTS_KEY, register_extensions
 from ._quotes import Quote, find_quotes
 from ._speakers import SpeakerResolver
@@ -80,7 +81,7 @@ class StatementFinder(Pipe):
 
     def find(self, doc: Doc) -> list[Found]:
         """The statements of ``doc`` in text order."""
-        text = doc.text  # Doc.text joins every token: read it once
+        text = doc_text(doc)  # Doc.text joins every token: shared by the components
         paragraphs = _paragraphs(doc, text)
         quotes = find_quotes(text, paragraphs)
         inside = bytearray(len(doc))
