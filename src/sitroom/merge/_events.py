@@ -32,7 +32,7 @@ from sqlalchemy import (
     update,
 )
 
-from ..model import DocumentResult, Mention, Place
+from ..model import DocumentResult, Mention
 from ..store._write import date_key
 from . import _similar as sim
 from ._event_score import CONTEXT_WORDS, EVENT_MATCH, EventFeatures, score
@@ -69,9 +69,7 @@ def prepare_events(
     document_id: str, text: str, published: str | None, result: DocumentResult
 ) -> list[PreparedEvent]:
     """The events of one document's result, with what merging compares of them."""
-    places: dict[str, Place] = {}
-    for item in result.places:
-        places.setdefault(item.id, item)  # the first of a repeated id, as a join would
+    places = sim.places_by_id(result)
     published_day = (published or "")[:10]
     found = []
     for event in result.events:

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
 
-from ..model import DocumentResult, Place
+from ..model import DocumentResult
 from ..store._write import date_key
 from . import _similar as sim
 from ._tables import figure_claims, figure_groups
@@ -69,9 +69,7 @@ class PreparedFigure:
 
 def prepare_figures(published: str | None, result: DocumentResult) -> list[PreparedFigure]:
     """The figures of one document's result, with their group key and day."""
-    places: dict[str, Place] = {}
-    for item in result.places:
-        places.setdefault(item.id, item)  # the first of a repeated id, as a join would
+    places = sim.places_by_id(result)
     published_day = (published or "")[:10]
     found = []
     for figure in result.figures:

@@ -10,6 +10,8 @@ from importlib.resources import files
 
 from rapidfuzz import fuzz
 
+from ..model import DocumentResult, Place
+
 STEM_CHARS = 5
 """Words are compared on their first characters, once a plural or verb ending is cut, so
 "shelled"/"shelling" and "troops"/"troop" match without a full stemmer."""
@@ -141,3 +143,11 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def places_by_id(result: DocumentResult) -> dict[str, Place]:
+    """A result's places by id; the first of a repeated id, as a database join would pick."""
+    places: dict[str, Place] = {}
+    for item in result.places:
+        places.setdefault(item.id, item)
+    return places
