@@ -104,3 +104,11 @@ def test_model_published_date_drops_time() -> None:
     document = model.Document(text="x", published="2022-02-25T23:10:00+02:00")
     assert document.published_date is not None
     assert document.published_date.isoformat() == "2022-02-25"
+
+
+@pytest.mark.parametrize("field", ["text", "title", "source", "url"])
+@pytest.mark.parametrize("bad", ["\ud800", "\x00"])
+def test_document_refuses_text_no_store_can_hold(field: str, bad: str) -> None:
+    values = {"text": "Shelling hit the town overnight.", field: f"Shelling {bad} overnight."}
+    with pytest.raises(ValidationError, match="cannot be stored"):
+        model.Document(**values)

@@ -38,6 +38,23 @@ def _check_timestamp(value: str) -> str:
 Timestamp = Annotated[str, AfterValidator(_check_timestamp)]
 """An ISO 8601 date (``2022-02-25``) or datetime (``2022-02-25T10:30:00+00:00``)."""
 
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+"""Characters no store can hold: unpaired surrogates (not UTF-8) and NUL (PostgreSQL text)."""
+
+
+def _check_storable(value: str) -> str:
+    found = UNSTORABLE.search(value)
+    if found:
+        raise ValueError(
+            f"holds U+{ord(found.group()):04X} at {found.start()}, which cannot be stored;"
+            " read input through sitroom.ingest, which decodes and cleans it"
+        )
+    return value
+
+
+StorableText = Annotated[str, AfterValidator(_check_storable)]
+"""Text without NUL or unpaired surrogates."""
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", use_enum_values=True)
@@ -345,10 +362,10 @@ class Segment(_Strict):
 class Document(_Strict):
     """One ingested article: the text Sitroom analyses and the metadata it was given."""
 
-    text: str
-    title: str | None = None
-    source: str | None = None
-    url: str | None = None
+    text: StorableText
+    title: StorableText | None = None
+    source: StorableText | None = None
+    url: StorableText | None = None
     published: Timestamp | None = None
     language: str = "en"
     origin: str = Field(default="-", description="file path, URL or '-' for stdin; for messages")

@@ -8,7 +8,6 @@ offset downstream points into it.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from sitroom.errors import UnreadableInput
@@ -17,16 +16,13 @@ from sitroom.ingest._spoofing import spoofing_warnings
 from sitroom.ingest.dateline import find_dateline
 from sitroom.ingest.language import detect_language
 from sitroom.ingest.published import normalise_published
-from sitroom.model import Document
+from sitroom.model import UNSTORABLE, Document
 
 DEFAULT_MAX_CHARS = 5_000_000
 """Largest document, in characters after decoding ("5 MB of text"); see ``--max-chars``."""
 BYTES_PER_CHAR = 4
 """Raw input may be up to this many bytes per allowed character (UTF-8 needs at most 4)."""
 RAISE_LIMIT = "raise the limit with --max-chars (IngestOptions(max_chars=...))"
-
-# Unpaired surrogates cannot be stored or hashed as UTF-8; NUL breaks PostgreSQL text.
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -87,8 +83,8 @@ def build_document(
     text = normalise_newlines(text)
     check_text(text, origin=origin, max_chars=options.max_chars)
     # A file name that is not UTF-8 reaches Python with lone surrogates; it is stored too.
-    origin = _UNSTORABLE.sub("\ufffd", origin)
-    warnings = [_UNSTORABLE.sub("\ufffd", warning) for warning in metadata.warnings]
+    origin = UNSTORABLE.sub("\ufffd", origin)
+    warnings = [UNSTORABLE.sub("\ufffd", warning) for warning in metadata.warnings]
     published = options.published or _file_published(metadata.published, origin, warnings)
     warnings.extend(spoofing_warnings(text, origin=origin))
     fields = {
@@ -119,7 +115,7 @@ def check_text(text: str, *, origin: str, max_chars: int) -> None:
             origin,
             f"the text is {len(text):,} characters, over the limit of {max_chars:,}; {RAISE_LIMIT}",
         )
-    bad = _UNSTORABLE.search(text)
+    bad = UNSTORABLE.search(text)
     if bad:
         raise UnreadableInput(
             origin,
@@ -158,10 +154,10 @@ def _storable(value: str | None, name: str, origin: str, warnings: list[str]) ->
 
     Metadata is not worth refusing a document for, unlike its text, whose offsets matter.
     """
-    if value is None or not _UNSTORABLE.search(value):
+    if value is None or not UNSTORABLE.search(value):
         return value
     warnings.append(f"{origin}: invalid characters in the {name} replaced by U+FFFD")
-    return _UNSTORABLE.sub("\ufffd", value)
+    return UNSTORABLE.sub("\ufffd", value)
 
 
 def _first(*values: str | None) -> str | None:
