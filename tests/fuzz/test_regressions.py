@@ -69,6 +69,10 @@ def test_fuzz_regressions_hold_the_found_overflow() -> None:
         ("5000000 days ago", date(2022, 2, 25)),
         ("next week", date(9999, 12, 31)),
         ("yesterday", date(1, 1, 1)),
+        ("200,000 weeks ago", date(2022, 2, 25)),  # was read as "000 weeks"
+        ("900000 years ago", date(2022, 2, 25)),  # year arithmetic gave "-897978"
+        ("12,000 years ago", date(2022, 2, 25)),
+        ("10 millennia from now", date(2022, 2, 25)),  # "12022" is no year
     ],
 )
 def test_time_resolver_leaves_dates_beyond_the_calendar_unresolved(text: str, anchor: date) -> None:
@@ -76,3 +80,19 @@ def test_time_resolver_leaves_dates_beyond_the_calendar_unresolved(text: str, an
     from sitroom.extract._timex_value import TimeResolver
 
     assert TimeResolver(time_words_v1()).resolve(text, anchor) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("2,000 years ago", "0022"),  # four digits: "22" would be a century
+        ("1,500 years ago", "0522"),  # and "522" a decade
+        ("3 weeks ago", "2022-W05"),
+        ("14 months ago", "2020-12"),
+    ],
+)
+def test_time_resolver_reads_thousands_and_writes_four_digit_years(text: str, value: str) -> None:
+    from sitroom.extract._timex_lexicon import time_words_v1
+    from sitroom.extract._timex_value import TimeResolver
+
+    assert TimeResolver(time_words_v1()).resolve(text, date(2022, 2, 25))[0] == value

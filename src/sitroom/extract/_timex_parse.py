@@ -59,7 +59,9 @@ class TimexParser:
         more = alt("number", exclude=("a", "an"))
         # Words between a number and its unit that leave the unit alone ("two more weeks").
         fillers = "|".join(re.escape(w) for w in sorted(lexicon.cues("unit_filler")))
-        number = rf"\d+(?:\.\d+)?(?:\s+\d/\d)?|(?:{alt('number')})(?:[\s-]+(?:{more}))*"
+        # Thousands separators first: "200,000 weeks" is not "000 weeks".
+        digits = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?(?:\s+\d/\d)?"
+        number = rf"{digits}|(?:{alt('number')})(?:[\s-]+(?:{more}))*"
         self.re_month = re.compile(rf"(?<![a-z])({alt('month')})(?![a-z])")
         self.re_month_day = re.compile(
             rf"(?<![a-z])({alt('month')})\s*(\d{{1,2}})(?:st|nd|rd|th)?(?![\d:])"
@@ -210,7 +212,7 @@ class TimexParser:
         """``"24"`` -> 24, ``"twenty-four"`` -> 24, ``"2 1/2"`` -> 2.5, ``"several"`` -> X."""
         if text[0].isdigit():
             whole, _, fraction = text.partition(" ")
-            value = float(whole)
+            value = float(whole.replace(",", ""))
             if fraction:
                 numerator, denominator = fraction.split("/")
                 value += int(numerator) / int(denominator)

@@ -33,6 +33,8 @@ NEAR_FUTURE_MONTHS = 3
 # Even in a past-tense clause a date this close ahead is the coming one ("payable Dec. 1"):
 # the same date a year back would carry its year.
 SOON_MONTHS = 2
+_OUT_OF_CALENDAR = re.compile(r"^(?:-|0{4}|\d{5})")
+"""A value whose year is negative, zero or past 9999: arithmetic left the calendar."""
 _PRECISION_SHAPES = [
     (re.compile(r"^[\dX]{4}-[\dX]{2}-[\dX]{2}T"), TimePrecision.time),
     (re.compile(r"^[\dX]{4}-[\dX]{2}-[\dX]{2}$"), TimePrecision.day),
@@ -79,6 +81,9 @@ class TimeResolver:
         except (OverflowError, ValueError) as exc:  # date arithmetic left the calendar
             logger.debug("time %r left unresolved: %s", text, exc)
             return None, None
+        if value is not None and _OUT_OF_CALENDAR.match(value):
+            logger.debug("time %r left unresolved: %s is outside the years 1-9999", text, value)
+            return None, None
         return value, (precision_of(value) if value else None)
 
 
@@ -122,7 +127,7 @@ def _unit_value(p: TimexParts, anchor: date | None) -> str | None:
     if p.shift is not None and (p.number is not None or p.plural):
         if p.number in (None, VAGUE):
             return "PAST_REF" if p.shift < 0 else "FUTURE_REF"
-        return _shifted(anchor, unit, round(float(p.number or 1)) * p.shift)
+        return _shifted(anchor, unit, round(float(p.number)) * p.shift)
     if p.year is not None and p.number is None:
         return str(p.year)
     if p.direction in (-1, 1) and unit in YEARS_PER_UNIT and p.number is None:
@@ -145,13 +150,13 @@ def _shifted(anchor: date | None, unit: str, n: int) -> str | None:
         months = n * (3 if unit == "Q" else 1)
         total = anchor.year * 12 + anchor.month - 1 + months
         year, month = divmod(total, 12)
-        return f"{year}-Q{month // 3 + 1}" if unit == "Q" else f"{year}-{month + 1:02d}"
+        return f"{year:04d}-Q{month // 3 + 1}" if unit == "Q" else f"{year:04d}-{month + 1:02d}"
     if unit == "Y":
-        return str(anchor.year + n)
+        return f"{anchor.year + n:04d}"  # four digits: "0524" is a year, "524" a decade
     if unit in YEARS_PER_UNIT and n == 0:  # "this decade" -> 202, "this century" -> 20
         return str(anchor.year // YEARS_PER_UNIT[unit])
     if unit in YEARS_PER_UNIT:  # "a decade ago" -> the year, as for "ten years ago"
-        return str(anchor.year + YEARS_PER_UNIT[unit] * n)
+        return f"{anchor.year + YEARS_PER_UNIT[unit] * n:04d}"
     return anchor.isoformat() if unit in TIME_UNITS else None
 
 
