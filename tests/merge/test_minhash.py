@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import random
+
+import numpy as np
+import pytest
 from sqlalchemy import func, select
 
 from sitroom.merge import duplicates_of, merge_stored
 from sitroom.merge._minhash import (
     BANDS,
     MIN_SHINGLES,
+    NUM_PERM,
+    SEED,
     containment,
     is_duplicate,
     jaccard,
@@ -81,3 +87,18 @@ def test_minhash_chain_of_copies_links_to_the_first(store: Store) -> None:
             "jaccard": cluster[0]["jaccard"],
             "containment": cluster[0]["containment"],
         }
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_minhash_signature_equals_datasketch() -> None:
+    # Stored signatures must stay comparable with those datasketch 2 made (and makes).
+    from datasketch import MinHash
+
+    rng = random.Random(7)
+    words = [f"w{n}" for n in range(40)] + ["shelling", "convoy", "the", "of"]
+    for size in (0, 1, 2, 3, 50, 400):
+        items = shingles(" ".join(rng.choice(words) for _ in range(size)))
+        reference = MinHash(num_perm=NUM_PERM, seed=SEED)
+        reference.update_batch(sorted(items))
+        expected = np.asarray(reference.hashvalues, dtype=np.uint64)
+        assert np.array_equal(signature(items), expected), size
