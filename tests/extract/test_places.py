@@ -87,6 +87,13 @@ def test_places_resolves_a_gpe_using_the_document_country(nlp: Language) -> None
     assert places[1][1]["precision"] == "country"
 
 
+def test_places_an_outlet_named_after_a_place_is_no_place(nlp: Language) -> None:
+    # The small model tags outlets GPE or FAC ("A Marenko Wire reporter in Veldania").
+    words = _words("A Marenko Wire reporter in Veldania saw the Rudno News crew")
+    doc = _annotated(nlp, words, [(1, 3, "GPE"), (5, 6, "GPE"), (8, 10, "FAC")])
+    assert [text for text, _ in _places(doc)] == ["Veldania"]
+
+
 def test_places_other_context_picks_the_other_namesake(nlp: Language) -> None:
     words = ["Shelling", "hit", "Marenko", "near", "Georgetown"]
     places = _places(_annotated(nlp, words, [(2, 3, "GPE"), (4, 5, "GPE")]))

@@ -237,7 +237,7 @@ def test_place_name_words_rows_parse_sorted_unique() -> None:
     words = [r["word"] for r in rows]
     assert words == sorted(words) and len(words) == len(set(words))
     assert all(w == w.casefold() and " " not in w for w in words)
-    assert {r["role"] for r in rows} == {"organisation", "feature"}
+    assert {r["role"] for r in rows} == {"organisation", "feature", "outlet"}
 
 
 def test_airport_known_by_the_name_after_airport() -> None:

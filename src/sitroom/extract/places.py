@@ -23,6 +23,7 @@ from spacy.tokens import Doc, Span
 from ..geo import context
 from ..geo.gazetteer import Candidate, Gazetteer
 from ..geo.names import fold, skeleton
+from ..geo.parts import outlet_words
 from ..geo.resolve import Mention, Resolution, haversine_km, resolve_all
 from ._extensions import ENTITIES_KEY, PLACES_KEY, register_extensions
 
@@ -94,6 +95,9 @@ class PlaceResolver(Pipe):
         for ent in doc.ents:  # dates, numbers...: not names, never places
             covered[ent.start : ent.end] = b"\x01" * len(ent)
         found.extend(self._cued_names(doc, covered))
+        # "A Sitroom Wire reporter", "Dawn News said": an outlet, whatever the model's label.
+        outlets = outlet_words()
+        found = [s for s in found if s[-1].lower_ not in outlets]
         return sorted(found, key=lambda s: s.start)
 
     def _adjective(self, span: Span) -> bool:

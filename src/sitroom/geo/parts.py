@@ -19,7 +19,8 @@ _WORD = re.compile(r"[^\W\d_][\w.'’]*")
 
 @cache
 def name_words() -> dict[str, str]:
-    """``sitroom/data/place_name_words.tsv``: lower-cased word -> role (organisation, feature)."""
+    """``sitroom/data/place_name_words.tsv``: lower-cased word -> role (organisation, feature,
+    outlet)."""
     text = resources.files("sitroom.data").joinpath(NAME_WORDS_FILE).read_text("utf-8")
     rows = (line.split("\t") for line in text.splitlines()[1:] if line.strip())
     return {word.strip().casefold(): role.strip() for word, role in rows}
@@ -28,6 +29,11 @@ def name_words() -> dict[str, str]:
 def organisation_words() -> frozenset[str]:
     """Words that name an organisation or a building ("University", "Embassy")."""
     return frozenset(w for w, role in name_words().items() if role == "organisation")
+
+
+def outlet_words() -> frozenset[str]:
+    """Words that end a news outlet's name ("Wire", "News", "Gazette"): never a place."""
+    return frozenset(w for w, role in name_words().items() if role == "outlet")
 
 
 def feature_words() -> frozenset[str]:
