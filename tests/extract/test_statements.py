@@ -482,3 +482,48 @@ def test_statement_participle_after_by_borrows_the_subject(nlp: Language) -> Non
     text = "Ana Ruiz opened the session by telling lawmakers that the budget was balanced."
     (found,) = statements(nlp, text)
     assert found.text.startswith("that the budget") and info(found)["speaker"] == "Ana Ruiz"
+
+
+def test_statement_in_a_photo_caption_is_dropped(nlp: Language) -> None:
+    text = (
+        "Tomas Varga, a ferry pilot, says the crossing is safer since the new beacons went up. "
+        "(Ilse Marek/Coastal Times)\n"
+        "Varga said the beacons were installed in March."
+    )
+    found = statements(nlp, text)
+    assert [s.text for s in found] == ["the beacons were installed in March"]
+
+
+def test_statement_slash_in_parentheses_mid_paragraph_is_not_a_caption(nlp: Language) -> None:
+    text = "The mayor (and/or her deputy) will attend, the council said. Jo Roe said it was late."
+    assert "it was late" in [s.text for s in statements(nlp, text)]
+
+
+def test_statement_participle_on_the_complement_borrows_the_cue_subject(nlp: Language) -> None:
+    text = (
+        "Councillor Mira Osei argued that the levy hurt small shops, noting the chamber of "
+        "commerce often lobbies members by e-mail."
+    )
+    by_text = {s.text: info(s) for s in statements(nlp, text)}
+    noted = next(v for k, v in by_text.items() if k.startswith("the chamber of commerce"))
+    assert noted["speaker"] == "Mira Osei" and noted["cue"] == "noting"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Former senator Ana Ruiz is appealing her conviction and sentence.",
+        "The new hatchback boasts a low price and little else.",
+        "Striker Tom Reyes posted his best season in a decade.",
+    ],
+)
+def test_statement_object_of_a_non_speech_sense_is_not_a_statement(
+    nlp: Language, text: str
+) -> None:
+    assert statements(nlp, text) == []
+
+
+def test_statement_clause_of_a_non_speech_sense_verb_is_still_reported(nlp: Language) -> None:
+    text = "Mayor Lena Okafor posted on Facebook that the shelter would open Friday."
+    (found,) = statements(nlp, text)
+    assert found.text == "that the shelter would open Friday"

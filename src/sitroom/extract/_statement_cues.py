@@ -119,9 +119,13 @@ def _is_cue(token: Token, words: StatementWords) -> bool:
 
 
 def _outer_cue(token: Token, words: StatementWords) -> Token | None:
-    """For a subjectless cue coordinated inside another cue's complement, that other cue."""
+    """For a subjectless cue coordinated inside another cue's complement, or a participle cue
+    hung on that complement ("said the plan failed, noting ..."), that other cue."""
     head = token.head
-    if token.dep_ != "conj" or any(c.dep_ in _SUBJECT_DEPS for c in token.children):
+    participle = token.tag_ == "VBG" and token.dep_ == "advcl"
+    if token.dep_ != "conj" and not participle:
+        return None
+    if any(c.dep_ in _SUBJECT_DEPS for c in token.children):
         return None
     if head.dep_ == "ccomp" and _is_cue(head.head, words):
         return head.head

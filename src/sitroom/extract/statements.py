@@ -20,6 +20,7 @@ read by ``_statement_nouns.py``. It does not find statements whose speaker is on
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from spacy.language import Language
@@ -52,6 +53,8 @@ MAX_FLOATING_GAP = 2
 """Paragraphs a floating quote may sit after the statement whose speaker it continues."""
 MAX_TEASER_CHARS = 20
 """How far into a paragraph the colon of a link label ("READ MORE:") may sit."""
+PHOTO_CREDIT = re.compile(r"\(\s*[A-Z][^()/\n]{0,60}/\s*[A-Z][^()\n]{0,60}\)[\s.]*$")
+"""A paragraph ending in a photo credit ("(Jo Roe/CBC)", "( Jo Roe / AP )") is a caption."""
 
 
 class StatementFinder(Pipe):
@@ -94,7 +97,8 @@ class StatementFinder(Pipe):
         found.extend(find_noun_statements(doc, quotes, inside, resolver, self.nouns, found))
         found.extend(find_labelled(doc, quotes, paragraphs, found, resolver))
         found.extend(_floating(text, quotes, found, paragraphs))
-        found = _drop_nested(_drop_teasers(text, found, paragraphs, self.words.teasers))
+        found = _drop_teasers(text, found, paragraphs, self.words.teasers)
+        found = _drop_nested(_drop_captions(text, found, paragraphs))
         _link_duplicates(doc, text, found)
         return found
 
@@ -180,6 +184,15 @@ def _drop_teasers(
     if not linking:
         return found
     return [f for f in found if not any(s <= f.start < e for s, e in linking)]
+
+
+def _drop_captions(text: str, found: list[Found], paragraphs: list[tuple[int, int]]) -> list[Found]:
+    """Drop statements in a photo caption (a paragraph ending in a photo credit): captions
+    restate the story beside a picture, they are not a further report."""
+    captions = [(s, e) for s, e in paragraphs if PHOTO_CREDIT.search(text, s, e)]
+    if not captions:
+        return found
+    return [f for f in found if not any(s <= f.start < e for s, e in captions)]
 
 
 def _drop_nested(found: list[Found]) -> list[Found]:
