@@ -86,7 +86,9 @@ def prepare_events(
             document_id=document_id,
             event_id=event.id,
             type=str(event.type),
-            day=date if date is not None and sim.parse_day(date) else published_day,
+            # An event's own month or year ("seized the towns in 2012") is its time too: it
+            # blocks with events of that month or year, not with the report's day.
+            day=date if date is not None else published_day,
             cell=sim.cell(lat, lon),
             lat=lat,
             lon=lon,
