@@ -9,6 +9,7 @@ import pytest
 from rich.console import Console
 from rich.markdown import Markdown
 
+from sitroom.merge import merge_stored
 from sitroom.model import (
     Document,
     DocumentResult,
@@ -225,6 +226,35 @@ def test_report_timeline_prefers_events() -> None:
         "**ASSAULT** On Monday drones struck the depot. (claimed by the army)"
         in render_markdown(report)
     )
+
+
+@pytest.mark.parametrize("merge", [True, False])
+def test_report_marks_events_told_but_not_reported_as_happened(merge: bool) -> None:
+    store = Store.memory()
+    body = "The ministry denied that soldiers shelled the port. Drones hit the quay on Monday."
+    document_id = add(
+        store,
+        body,
+        published="2024-04-02",
+        source="Wire",
+        events=(
+            Event(
+                id="v1",
+                type="ASSAULT",
+                stance="deny",
+                claimed_by="the ministry",
+                text="The ministry denied that soldiers shelled the port.",
+            ),
+            Event(id="v2", type="ASSAULT", stance="assert", text="Drones hit the quay on Monday."),
+        ),
+    )
+    if merge:  # else stored without merging: the report groups the rows itself
+        merge_stored(store, document_id)
+    report = build_report(store)
+    assert sum(len(day.entries) for day in report.timeline) == 2
+    text = render_markdown(report)
+    assert "shelled the port. (claimed by the ministry; denied)" in text
+    assert "Drones hit the quay on Monday. —" in text
 
 
 def test_report_statements_by_speaker(store: Store) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -14,6 +14,8 @@ from .model import is_iso_date_value
 from .store import Store
 
 UNDATED = "undated"
+NOT_HAPPENED = {"deny": "denied", "urge": "called for"}
+"""Event stances under which a report tells of an event without saying it happened."""
 
 _SPACE = re.compile(r"\s+")
 
@@ -29,6 +31,7 @@ class TimelineEntry:
     reports: int = 1  # independent reports (near-duplicate documents count once)
     first_reported: str | None = None
     last_reported: str | None = None
+    status: str | None = None  # "denied", "called for": told, but not reported as having happened
 
 
 @dataclass(frozen=True)
@@ -73,8 +76,20 @@ def normal(text: str) -> str:
     return _SPACE.sub(" ", text).strip().casefold()
 
 
-def merged_timeline(merged: list[MergedEvent]) -> list[TimelineDay]:
-    """Timeline days from merged events; events told by one sentence share one line."""
+def status_of(stances: Iterable[str | None]) -> str | None:
+    """ "denied" or "called for" when every report of an event says so, else None."""
+    found = set(stances)
+    return NOT_HAPPENED.get(found.pop() or "") if len(found) == 1 else None
+
+
+def merged_timeline(
+    merged: list[MergedEvent], stances: Mapping[tuple[str, str], str | None]
+) -> list[TimelineDay]:
+    """Timeline days from merged events; events told by one sentence share one line.
+
+    ``stances`` maps (document id, event id) to the event's stance: an event every report of
+    which is denied or only called for is marked so.
+    """
     # Several events of one sentence ("strikes ... killed ... destroyed") make one line with
     # their types, not the same sentence three times.
     by_day: dict[str, dict[str, TimelineEntry]] = {}
@@ -90,6 +105,7 @@ def merged_timeline(merged: list[MergedEvent]) -> list[TimelineDay]:
             reports=event.reported.reports,
             first_reported=event.first_published,
             last_reported=event.last_published,
+            status=status_of(stances.get(member) for member in event.reported.members),
         )
         lines = by_day.setdefault(day, {})
         known = lines.get(event.text)
@@ -112,6 +128,7 @@ def _same_sentence(known: TimelineEntry, other: TimelineEntry) -> TimelineEntry:
         reports=max(known.reports, other.reports),
         first_reported=min(reported, default=None),
         last_reported=max(last, default=None),
+        status=known.status if known.status == other.status else None,
     )
 
 
@@ -141,6 +158,7 @@ def event_timeline(events: list[dict[str, Any]]) -> list[TimelineDay]:
                 reports=len({r["document_id"] for r in rows}),
                 first_reported=min((r["published"] for r in rows if r["published"]), default=None),
                 last_reported=max((r["published"] for r in rows if r["published"]), default=None),
+                status=status_of(r["stance"] for r in rows),
             )
         )
     return _days(by_day)

@@ -152,7 +152,8 @@ def build_report(store: Store, *, since: str | None = None, until: str | None = 
         merged = merged_events(connection, since=since, until=until)
         said = merged_statements(connection, since=since, until=until)
     if merged and len(merged_ids(merged)) >= len(events):
-        timeline = merged_timeline(merged)
+        stances = {(e["document_id"], e["id"]): e["stance"] for e in events}
+        timeline = merged_timeline(merged, stances)
     else:  # documents stored without merge_document: group repeated sentences instead
         timeline = event_timeline(events) if events else time_timeline(store, since, until)
     by_statement = said and len(merged_ids(said)) >= len(statements)
