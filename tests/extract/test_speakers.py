@@ -108,3 +108,11 @@ def test_speaker_narration_before_a_colon_quote_stays_in_focus(nlp: Language) ->
         "He says the clinics are full every winter."
     )
     assert speaker_of(nlp, text, "the clinics") == "Marchetti"
+
+
+@pytest.mark.parametrize("group", ["The rebels", "The alliance", "The militia", "Separatists"])
+def test_speaker_armed_group_described_by_its_kind_can_claim(nlp: Language, group: str) -> None:
+    # "claimed" needs a speaker of a known kind: armed groups are organisations.
+    text = f"{group} claimed that their fighters had ambushed a convoy near the border."
+    speaker = speaker_of(nlp, text, "that their fighters")
+    assert speaker is not None and speaker.casefold() == group.casefold()
