@@ -116,3 +116,20 @@ def test_speaker_armed_group_described_by_its_kind_can_claim(nlp: Language, grou
     text = f"{group} claimed that their fighters had ambushed a convoy near the border."
     speaker = speaker_of(nlp, text, "that their fighters")
     assert speaker is not None and speaker.casefold() == group.casefold()
+
+
+def test_speaker_kind_of_organisation_is_not_the_last_named_one(nlp: Language) -> None:
+    # "the army" is no generic organisation noun: it does not take the agency named before.
+    text = (
+        "The Northern Relief Council said 4,000 people had fled the town. "
+        "The army said its drones had destroyed six fuel tankers near the river."
+    )
+    assert speaker_of(nlp, text, "its drones") == "the army"
+
+
+def test_speaker_generic_organisation_noun_is_the_last_named_one(nlp: Language) -> None:
+    text = (
+        "Veltro Shipping Ltd said its tankers would stay in port. "
+        "The company said the insurers had cancelled its cover."
+    )
+    assert speaker_of(nlp, text, "the insurers") == "Veltro Shipping Ltd"

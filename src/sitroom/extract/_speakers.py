@@ -39,6 +39,8 @@ DEMONYM_STEM = 5
 """Letters a demonym must share with its country's name ("Ukrain-ian", "Russia-n")."""
 MAX_INTRODUCTION_SENTENCES = 2
 """Sentences after "a local coach says" in which the coach may first be named."""
+GENERIC_ORGANIZATION = "organization"
+"""The class of nouns that name any organisation ("the company"), not one kind ("the army")."""
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 _EMBEDDED_DEPS = frozenset({"relcl", "acl"})
 _COMPLEMENT_DEPS = frozenset({"ccomp", "xcomp"})
@@ -238,7 +240,10 @@ class SpeakerResolver(SpeakerFocus):
 
                 earlier = self._antecedent(
                     token.idx, lambda s: named_org(s) and noun in s.name.lower().split()
-                ) or self._antecedent(token.idx, named_org)
+                )
+                if earlier is None and group == GENERIC_ORGANIZATION:
+                    # only a generic noun: "the army" is not the aid agency named last
+                    earlier = self._antecedent(token.idx, named_org)
             if earlier is not None:
                 return replace(earlier, start=start, end=end)
         if not self._is_bare_definite(token):
