@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
+from importlib.resources import files
 from weakref import WeakKeyDictionary
 
 from spacy.pipeline import Pipe
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from ._extensions import register_extensions
 
@@ -34,6 +36,27 @@ def remember_text(doc: Doc, text: str) -> None:
     """
     if len(doc) and doc[-1].idx + len(doc[-1].text_with_ws) == len(text):
         _texts[doc] = text
+
+
+ANONYMITY_FILE = "anonymity_verbs.txt"
+
+
+@cache
+def anonymity_verbs() -> frozenset[str]:
+    """Lemmas of ``data/anonymity_verbs.txt``: "asked not to be *named*"."""
+    lines = files("sitroom.data").joinpath(ANONYMITY_FILE).read_text("utf-8").splitlines()
+    return frozenset(line.strip() for line in lines[1:] if line.strip())
+
+
+def asks_anonymity(verb: Token) -> bool:
+    """True for the verb of "asked not to be named": a source's condition for speaking, neither a
+    demand (no event) nor something the source reports (no statement)."""
+    return any(
+        child.dep_ == "xcomp"
+        and child.lemma_.lower() in anonymity_verbs()
+        and any(grand.dep_ == "neg" for grand in child.children)
+        for child in verb.children
+    )
 
 
 class SpanFinder(Pipe):

@@ -42,7 +42,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ..model import EventType, Stance
-from ._base import SpanFinder
+from ._base import SpanFinder, asks_anonymity
 from ._event_claims import claims, cue_tokens
 from ._event_place import attached_places, candidate_places, event_date, update_dates
 from ._event_roles import (
@@ -185,6 +185,8 @@ class EventFinder(SpanFinder):
         ``places`` (token indices of place spans) tells a place object from others."""
         if not self.lexicon.may_trigger(token.lemma_.lower(), token.lower_):
             return None
+        if asks_anonymity(token):
+            return None  # "who asked not to be named": a source's condition, not a demand
         verbal = self.lexicon.verbal
         if token.pos_ in ("NOUN", "PROPN"):
             found = self._lookup(self.lexicon.nominal, _nominal_keys(token))

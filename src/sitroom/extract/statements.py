@@ -27,7 +27,7 @@ from spacy.language import Language
 from spacy.pipeline import Pipe
 from spacy.tokens import Doc, Span
 
-from ._base import doc_text
+from ._base import asks_anonymity, doc_text
 from ._extensions import SEGMENTS_KEY, STATEMENTS_KEY, register_extensions
 from ._quotes import Quote, find_quotes
 from ._speakers import SpeakerResolver
@@ -99,6 +99,7 @@ class StatementFinder(Pipe):
         found.extend(_floating(text, quotes, found, paragraphs))
         found = _drop_teasers(text, found, paragraphs, self.words.teasers)
         found = _drop_nested(_drop_captions(text, found, paragraphs))
+        found = _drop_anonymity_requests(doc, found)
         _link_duplicates(doc, text, found)
         return found
 
@@ -193,6 +194,18 @@ def _drop_captions(text: str, found: list[Found], paragraphs: list[tuple[int, in
     if not captions:
         return found
     return [f for f in found if not any(s <= f.start < e for s, e in captions)]
+
+
+def _drop_anonymity_requests(doc: Doc, found: list[Found]) -> list[Found]:
+    """Drop "asked not to be named": the source's condition for speaking, not a statement."""
+    kept = []
+    for item in found:
+        cue = None
+        if item.cue_start is not None and item.cue_end is not None:
+            cue = doc.char_span(item.cue_start, item.cue_end, alignment_mode="expand")
+        if cue is None or not any(asks_anonymity(token) for token in cue):
+            kept.append(item)
+    return kept
 
 
 def _drop_nested(found: list[Found]) -> list[Found]:
