@@ -11,6 +11,18 @@ from sitroom.geo import Gazetteer, build_gazetteer
 from sitroom.geo._sources import PlaceRecord
 from sitroom.geo.resolve import Mention, prominence, resolve_all
 
+# an airbase known by its town's name too
+AIRBASE = PlaceRecord(
+    "Tallow Creek Airport",
+    40.32,
+    -90.25,
+    "XB",
+    "airport",
+    geonameid=21,
+    admin1="07",
+    names={"Tallow Creek"},
+    aliases_are_main=True,
+)
 # Invented places: a world capital and a village of the same name across the ocean, the
 # village's neighbours, a state that holds a university's name, and a look-alike town.
 RECORDS = [
@@ -28,6 +40,18 @@ RECORDS = [
     PlaceRecord("Dunmore", 35.0, -80.0, "XB", "admin1", 9_000_000, 12, "14"),
     PlaceRecord("Dunmore", 31.0, -85.0, "XB", "city", 2_000_000, 13, "15"),
     PlaceRecord("Hadley", 35.5, -80.5, "XB", "town", 30_000, 14, "14"),
+    # a village named after a state of its own country, beside Tallow Creek
+    PlaceRecord("Velmora", 40.1, -90.1, "XB", "village", 2_000, 15, "07"),
+    # a name pair with a big reading each far apart and smaller readings side by side
+    PlaceRecord("Carden", 30.5, -110.5, "XB", "city", 150_000, 16, "09"),
+    PlaceRecord("Carden", 35.0, -95.0, "XB", "town", 40_000, 17, "20"),
+    PlaceRecord("Oakhill County", 35.1, -95.1, "XB", "admin2", 50_000, 18, "20"),
+    PlaceRecord("Oakhill County", 44.0, -70.0, "XB", "admin2", 52_000, 19, "21"),
+    # a county also indexed under its short name
+    PlaceRecord("Pell County", 36.0, -96.0, "XB", "admin2", 30_000, 20, "20", names={"Pell"}),
+    # an airbase known by its town's name, and a town near both
+    AIRBASE,
+    PlaceRecord("Corby", 40.4, -90.3, "XB", "town", 10_000, 22, "07"),
 ]
 
 
@@ -104,6 +128,45 @@ def test_resolve_small_place_inside_a_name_needs_support(gazetteer: Gazetteer) -
     assert _best(gazetteer, "Grand Republic", "Neldor", "Velmora") == 10
 
 
+def test_resolve_state_evidence_does_not_move_a_state_name_to_a_small_namesake(
+    gazetteer: Gazetteer,
+) -> None:
+    # "Velmora" beside a town of state 07 is still the state, not 07's village of that name
+    assert _best(gazetteer, "Velmora", "Tallow Creek") == 8
+
+
+def test_resolve_two_names_with_readings_side_by_side_take_them(gazetteer: Gazetteer) -> None:
+    # alone, Carden is the bigger city; beside Oakhill County it is the town in that county
+    assert _best(gazetteer, "Carden") == 16
+    mentions = [Mention("Carden"), Mention("Oakhill County")]
+    assert [r.best.geonameid for r in resolve_all(gazetteer, mentions)] == [17, 18]  # type: ignore[union-attr]
+
+
+def test_resolve_pairs_only_readings_of_the_hinted_kind(gazetteer: Gazetteer) -> None:
+    # "the Tallow Creek airbase" near Corby stays the airbase, not the town beside Corby
+    mentions = [Mention("Tallow Creek", hint="airbase"), Mention("Corby")]
+    assert resolve_all(gazetteer, mentions)[0].best.geonameid == 21  # type: ignore[union-attr]
+    assert _best(gazetteer, "Tallow Creek", "Corby") == 5
+
+
+def test_resolve_township_is_looked_up_by_its_name(gazetteer: Gazetteer) -> None:
+    from sitroom.geo.candidates import candidates_for
+
+    cands, table, hint = candidates_for(gazetteer, Mention("Fenbury Township"))
+    assert (table, hint) == ("name", "township")
+    assert [c.geonameid for c in cands] == [6]
+
+
+def test_resolve_county_hint_makes_the_short_name_a_main_name(gazetteer: Gazetteer) -> None:
+    # "Pell and Oakhill counties": "Pell" is then Pell County's own name, not an alias
+    from sitroom.geo.candidates import candidates_for
+
+    plain, _, _ = candidates_for(gazetteer, Mention("Pell"))
+    hinted, _, _ = candidates_for(gazetteer, Mention("Pell", hint="county"))
+    assert [(c.geonameid, c.main) for c in plain] == [(20, False)]
+    assert [(c.geonameid, c.main) for c in hinted] == [(20, True)]
+
+
 def _candidate(record: PlaceRecord, *, capital: bool):  # type: ignore[no-untyped-def]
     from sitroom.geo import Candidate
 
@@ -124,11 +187,24 @@ def test_kind_hint_reads_a_governor_title_as_a_state() -> None:
     assert kind_hint(doc, 3, 4) is None
 
 
+def test_kind_hint_reads_a_plural_kind_after_a_list_of_names() -> None:
+    import spacy
+
+    from sitroom.geo.context import kind_hint
+
+    nlp = spacy.blank("en")
+    doc = nlp("Crews worked in Harlow, Dendry and Pike counties on Monday.")
+    assert [kind_hint(doc, i, i + 1) for i in (3, 5, 7)] == ["county"] * 3
+    doc = nlp("They drove from Harlow and met friends in Pike townships.")
+    assert kind_hint(doc, 3, 4) is None
+    assert kind_hint(doc, 8, 9) == "township"
+
+
 def test_resolve_context_scores_same_with_precomputed_scales_and_distances(
     gazetteer: Gazetteer,
 ) -> None:
     from sitroom.geo.candidates import candidates_for
-    from sitroom.geo.resolve import _evidence, _evidence_scale, context_scores, prior
+    from sitroom.geo.resolve import _evidence, _scales, context_scores, prior
 
     names = ["Merrow", "Tallow Creek", "Fenbury", "Dunmore", "Hadley"]
     found = [candidates_for(gazetteer, Mention(n)) for n in names]
@@ -138,7 +214,7 @@ def test_resolve_context_scores_same_with_precomputed_scales_and_distances(
         scores = [prior(c, table, hint) for c in cands]
         plain = context_scores(cands, hint, scores, _evidence(found, guesses, number))
         evidence = _evidence(found, guesses, number, near)
-        evidence.scales = [_evidence_scale(c, cands) for c in cands]
+        evidence.scales = [_scales(c, cands) for c in cands]
         assert context_scores(cands, hint, scores, evidence) == plain
         assert context_scores(cands, hint, scores, evidence) == plain  # cache filled now
     assert near  # the nearness of candidate and anchor pairs was kept

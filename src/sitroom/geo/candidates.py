@@ -9,7 +9,7 @@ as a whole may contain one ("University of Alberta": Alberta; see ``parts.py``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .gazetteer import Candidate, Gazetteer, PlaceAlias
 from .names import fold, skeleton, stem
@@ -28,6 +28,8 @@ HINT_KINDS: dict[str, frozenset[str]] = {
     "settlement": SETTLEMENT_KINDS,
     "capital": SETTLEMENT_KINDS,
     "district": SETTLEMENT_KINDS | {"admin2"},
+    # a US or Canadian township is a civil division below the county: its seat or its area
+    "township": SETTLEMENT_KINDS | {"admin2"},
     "region": frozenset({"admin1", "admin2", "region"}),
     "oblast": frozenset({"admin1"}),
     "province": frozenset({"admin1"}),
@@ -54,6 +56,7 @@ GENERIC_SUFFIXES = {
     "raion": "district",
     "rayon": "district",
     "county": "county",
+    "township": "township",
     "state": "state",
     "airport": "airport",
     "airbase": "airbase",
@@ -101,7 +104,7 @@ def candidates_for(
             ]
             found = found + [c for c in looser if c not in found]
         if found:
-            return found, "name", name_hint
+            return _named_by_kind(found, name, name_hint), "name", name_hint
         if text.isupper():
             continue  # "UCLA": an acronym is no romanisation of a place name
         found = gazetteer.lookup(skeleton(name), table="skeleton")
@@ -112,6 +115,15 @@ def candidates_for(
             return found, "stem", name_hint
     found = _part_candidates(gazetteer, text)
     return found, ("part" if found else "name"), hint
+
+
+def _named_by_kind(found: list[Candidate], name: str, hint: str | None) -> list[Candidate]:
+    """ "Becker" said of a county ("Becker and Clay counties"): "Becker County" is then named
+    by its main name, the hint completing it."""
+    if hint is None:
+        return found
+    full = fold(f"{name} {hint}")
+    return [replace(c, main=True) if not c.main and fold(c.name) == full else c for c in found]
 
 
 def _part_candidates(gazetteer: Gazetteer, text: str) -> list[Candidate]:

@@ -25,6 +25,19 @@ NOT_PLACE_NAMES = frozenset(
 """Compass words the model tags LOC ("the West" is a bloc, not a place on the map)."""
 TITLE_HINTS = {"gov.": "state", "gov": "state", "governor": "state"}
 """Titles after a name that say it is a state or province ("Ohio Gov. X", "Kherson governor")."""
+PLURAL_KINDS = {
+    "counties": "county",
+    "districts": "district",
+    "oblasts": "oblast",
+    "provinces": "province",
+    "regions": "region",
+    "rivers": "river",
+    "states": "state",
+    "townships": "township",
+}
+"""Plural kind words closing a list of names ("Walton and Oconee counties")."""
+LIST_WORDS = frozenset({",", "and", "or", "&"})
+_LIST_WINDOW = 16  # tokens of a list of names before its plural kind word
 _HINT_WINDOW = 4  # words between "the" and "of X" ("the Ukrainian border city of X")
 _RELATIVE_WINDOW = 14  # tokens after a name in which "N km <direction> of Y" may follow
 _UNITS_KM = {"km": 1.0, "kilometres": 1.0, "kilometers": 1.0, "kms": 1.0, "miles": 1.609}
@@ -53,6 +66,9 @@ def kind_hint(doc: Doc, start: int, end: int) -> str | None:
             return GENERIC_SUFFIXES[following]
         if following in TITLE_HINTS:
             return TITLE_HINTS[following]
+        listed = _list_kind(doc, end)
+        if listed is not None:
+            return listed
     if start >= 2 and doc[start - 1].lower_ == "of":
         for i in range(start - 2, max(-1, start - 2 - _HINT_WINDOW), -1):
             word = doc[i].lower_
@@ -60,6 +76,21 @@ def kind_hint(doc: Doc, start: int, end: int) -> str | None:
                 return word if word in HINT_KINDS else word.rstrip("s")
             if not (doc[i].is_alpha or doc[i].text == "-"):
                 break
+    return None
+
+
+def _list_kind(doc: Doc, end: int) -> str | None:
+    """The kind named by a plural after a list of names that goes on at ``doc[end]``:
+    "Becker, Clay and Otter Tail counties" makes each name a county."""
+    if doc[end].lower_ in PLURAL_KINDS:
+        return PLURAL_KINDS[doc[end].lower_]
+    if doc[end].lower_ not in LIST_WORDS:
+        return None
+    for token in doc[end : min(len(doc), end + _LIST_WINDOW)]:
+        if token.lower_ in PLURAL_KINDS:
+            return PLURAL_KINDS[token.lower_]
+        if token.lower_ not in LIST_WORDS and not token.text[:1].isupper():
+            return None
     return None
 
 

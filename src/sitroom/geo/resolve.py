@@ -5,7 +5,10 @@ adds a prior (population, kind, capital, main name or alias, how loose the key w
 hinted by the text: "the village of X", "X River") to document evidence: the countries and
 states of the other names' current choices, and closeness to them. Country evidence fades
 for a reading far less prominent than one abroad (:func:`prominence`): a report full of US
-places keeps London in England, while a state's cluster of nearby places can still move it.
+places keeps London in England, while a state's cluster of nearby places can still move it;
+state evidence fades likewise for a small namesake of a state of the same country ("Wales"
+beside "England"). Readings of two names that lie side by side gain points together
+(:func:`_pair_bonus`: "Hall County" and "Gainesville").
 The choices start from the priors and are revised one name at a time, over
 :data:`CONTEXT_ROUNDS` passes. A name whose best candidate lacks support is left unresolved.
 """
@@ -62,6 +65,23 @@ FULL_GAP = 5.0
 """A candidate this many orders of magnitude less prominent than its name's most prominent
 reading gets all (FREE_GAP) to none (FULL_GAP) of the document's country and state evidence:
 a report full of US places does not move London to Kentucky; nearness still can."""
+AREA_KINDS = frozenset({"country", "admin1"})
+AREA_FREE_GAP = 1.5
+AREA_FULL_GAP = 3.0
+"""A reading this many orders of magnitude less prominent than a country or a state of the
+same name gets all (AREA_FREE_GAP) to none (AREA_FULL_GAP) of the document's state evidence:
+"Wales" next to "England" is not the English village called Wales."""
+PAIR_KM = 40.0
+PAIR_BONUS = 1.5
+"""Points for a reading that lies within PAIR_KM of some reading of another name of the
+document: "Hall County" and "Gainesville" each have a reading beside the other's."""
+PAIR_GAP = 1.0
+"""...only for a reading at most this many orders of magnitude less prominent than its name's
+most prominent reading: New England's many namesakes of English towns sit close together."""
+PAIR_CELL = 0.5
+"""Grid cell, in degrees, for finding such pairs (a cell is 55 km high, more than PAIR_KM)."""
+POINT_KINDS = frozenset({"city", "town", "village", "district", "admin2", "facility"})
+"""Kinds whose point is the place itself; a country's or a state's point is arbitrary."""
 HINT_BONUS = 5.0
 HINT_MISMATCH = 2.0
 COUNTRY_WEIGHT = 5.0
@@ -88,9 +108,9 @@ class Evidence:
     countries: Counter[str]
     admins: Counter[tuple[str | None, str | None]]
     anchors: list[Candidate]
-    # _evidence_scale of each candidate, when already known, and a cache of _is_near by the
+    # _scales of each candidate, when already known, and a cache of _is_near by the
     # identities of (candidate, anchor): both stay the same over the rounds of resolve_all
-    scales: list[float] | None = None
+    scales: list[tuple[float, float]] | None = None
     near: dict[tuple[int, int], bool] = field(default_factory=dict)
 
 
@@ -127,10 +147,11 @@ def resolve_all(gazetteer: Gazetteer, mentions: Sequence[Mention]) -> list[Resol
             for i, candidate in enumerate(cands):
                 if _within(candidate, areas):
                     scores[i] += QUALIFIER_BONUS
+    _pair_bonus(found, priors)
     guesses = [_argmax(scores) for scores in priors]
     resolutions = [Resolution(None) for _ in found]
     # what does not change between rounds: each reading's share of the evidence, distances
-    scales = [[_evidence_scale(c, cands) for c in cands] for cands, _, _ in found]
+    scales = [[_scales(c, cands) for c in cands] for cands, _, _ in found]
     near: dict[tuple[int, int], bool] = {}
     for _ in range(CONTEXT_ROUNDS):
         # one name at a time, each reading the latest choices of the others: a first guess
@@ -144,6 +165,47 @@ def resolve_all(gazetteer: Gazetteer, mentions: Sequence[Mention]) -> list[Resol
             if best is not None:
                 guesses[number] = cands.index(best)
     return resolutions
+
+
+def _pair_bonus(
+    found: list[tuple[list[Candidate], str, str | None]], priors: list[list[float]]
+) -> None:
+    """Add :data:`PAIR_BONUS` to each reading near a reading of another name (both of them
+    within :data:`PAIR_GAP` of their names' most prominent readings)."""
+    paired = [_pairable(cands, hint) for cands, _, hint in found]
+    cells: dict[tuple[int, int], list[tuple[int, Candidate]]] = {}
+    for number, readings in enumerate(paired):
+        for candidate in readings:
+            cells.setdefault(_cell(candidate), []).append((number, candidate))
+    for number, ((cands, _, _), scores) in enumerate(zip(found, priors, strict=True)):
+        for candidate in paired[number]:
+            if _has_partner(candidate, number, cells):
+                scores[cands.index(candidate)] += PAIR_BONUS
+
+
+def _pairable(cands: list[Candidate], hint: str | None) -> list[Candidate]:
+    """The readings that may pair: places with a point of their own, of the kind the text
+    hints ("the X airbase" pairs no town), not far less prominent than the name's best."""
+    top = max((prominence(c) for c in cands if c.main), default=0.0)
+    kinds = HINT_KINDS.get(hint or "", POINT_KINDS) & POINT_KINDS
+    return [c for c in cands if c.kind in kinds and top - prominence(c) <= PAIR_GAP]
+
+
+def _cell(candidate: Candidate) -> tuple[int, int]:
+    return int(candidate.lat // PAIR_CELL), int(candidate.lon // PAIR_CELL)
+
+
+def _has_partner(
+    candidate: Candidate, number: int, cells: dict[tuple[int, int], list[tuple[int, Candidate]]]
+) -> bool:
+    row, column = _cell(candidate)
+    # longitude cells shrink towards the poles: look two cells either way
+    for dr in (-1, 0, 1):
+        for dc in (-2, -1, 0, 1, 2):
+            for other, partner in cells.get((row + dr, column + dc), ()):
+                if other != number and distance_km(candidate, partner) <= PAIR_KM:
+                    return True
+    return False
 
 
 def _hint_qualifiers(
@@ -226,12 +288,31 @@ def context_scores(
         neighbours = sum(_is_near_cached(candidate, a, evidence.near) for a in evidence.anchors)
         near = min(MAX_NEAR_BONUS, NEAR_BONUS * neighbours)
         known = evidence.scales
-        scale = known[index] if known is not None else _evidence_scale(candidate, cands)
-        bonus = scale * COUNTRY_WEIGHT * share + ADMIN_WEIGHT * admin + near
+        scale, admin_scale = known[index] if known is not None else _scales(candidate, cands)
+        bonus = scale * COUNTRY_WEIGHT * share + admin_scale * ADMIN_WEIGHT * admin + near
         # an alias ("Turkey" is also some village's other name) borrows less from context
         final.append(score + (bonus if candidate.main else ALIAS_CONTEXT_SHARE * bonus))
         support.append(share > 0 or near > 0 or candidate.kind in HINT_KINDS.get(hint or "", ()))
     return final, support
+
+
+def _scales(candidate: Candidate, cands: list[Candidate]) -> tuple[float, float]:
+    """The shares of country evidence and of state evidence ``candidate`` gets."""
+    return _evidence_scale(candidate, cands), _area_scale(candidate, cands)
+
+
+def _area_scale(candidate: Candidate, cands: list[Candidate]) -> float:
+    """The share of state evidence a reading gets against a far more prominent country or
+    state of the same name (main names only)."""
+    if candidate.kind in AREA_KINDS:
+        return 1.0
+    areas = [
+        prominence(c)
+        for c in cands
+        if c.main and c.kind in AREA_KINDS and c.country == candidate.country
+    ]
+    gap = max(areas, default=0.0) - prominence(candidate)
+    return min(1.0, max(0.0, (AREA_FULL_GAP - gap) / (AREA_FULL_GAP - AREA_FREE_GAP)))
 
 
 def _evidence_scale(candidate: Candidate, cands: list[Candidate]) -> float:
