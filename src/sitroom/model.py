@@ -39,11 +39,13 @@ Timestamp = Annotated[str, AfterValidator(_check_timestamp)]
 """An ISO 8601 date (``2022-02-25``) or datetime (``2022-02-25T10:30:00+00:00``)."""
 
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-"""Characters no store can hold: unpaired surrogates (not UTF-8) and NUL (PostgreSQL text)."""
+"""Characters some store cannot hold: unpaired surrogates (not UTF-8) and NUL (PostgreSQL
+text; SQLite holds it, and the PostgreSQL store refuses it with a StoreError)."""
+_UNENCODABLE = re.compile("[\ud800-\udfff]")
 
 
 def _check_storable(value: str) -> str:
-    found = UNSTORABLE.search(value)
+    found = _UNENCODABLE.search(value)
     if found:
         raise ValueError(
             f"holds U+{ord(found.group()):04X} at {found.start()}, which cannot be stored;"
@@ -53,7 +55,7 @@ def _check_storable(value: str) -> str:
 
 
 StorableText = Annotated[str, AfterValidator(_check_storable)]
-"""Text without NUL or unpaired surrogates."""
+"""Text without unpaired surrogates (they have no UTF-8 form: no hash, no store)."""
 
 
 class _Strict(BaseModel):
