@@ -332,3 +332,22 @@ def test_issue6_seed_airfield_told_twice_is_one_event(pipeline) -> None:
     assert len(by_trigger) == 2, "the extractor finds both airfield assaults"
     [airfield] = [e for e in events if set(by_trigger.values()) <= set(e.reported.members)]
     assert airfield.type == "ASSAULT" and airfield.reported.mentions >= 2
+
+
+def test_merge_event_dated_by_a_year_keeps_its_year() -> None:
+    # A background event ("seized the towns in 2012") is of its year, not of the report's day.
+    store = Store.memory()
+    body = "Separatists seized the northern towns in 2012. Separatists seized the depot today."
+    add(
+        store,
+        body,
+        [
+            ("COERCE", "seized", {"date": "2012", "date_precision": "year"}),
+            ("COERCE", "seized the depot", {}),
+        ],
+        published="2025-02-18T11:05",
+        source="Wire",
+    )
+    with store.engine.connect() as connection:
+        days = sorted(event.day or "" for event in merged_events(connection))
+    assert days == ["2012", "2025-02-18"]
