@@ -111,7 +111,7 @@ def plan_page(kind: str, f: ItemFilter) -> Plan:
         found = cells_covering((south, north), lons, MAX_STREAM_CELLS)
         if found is not None and (cells is None or len(found) < len(cells)):
             cells = found
-    days = _day_ranges(f.since, f.until)
+    days = day_ranges(f.since, f.until)
     streams = days if cells is None else [{**d, "cell": c} for c in cells for d in days]
     if cells is not None:
         index = f"ix_{kind}_keys_cell"
@@ -149,7 +149,7 @@ def _residual(
     return tuple(fields)
 
 
-def _day_ranges(since: str | None, until: str | None) -> list[dict[str, Any]]:
+def day_ranges(since: str | None, until: str | None) -> list[dict[str, Any]]:
     """Index ranges ``lo <= day < hi`` whose union is ``_query.within``'s overlap rule.
 
     A day, month or year ``d`` overlaps ``[since, ...)`` when ``d >= since`` or ``d`` is the

@@ -22,14 +22,16 @@ from sqlalchemy import (
     Table,
     func,
     literal,
+    or_,
     select,
     tuple_,
     union,
 )
 
 from ..store import schema
+from ..store._geo_plan import day_ranges
 from ..store._indexes import KEY_TABLES
-from ..store._query import contains, within
+from ..store._query import contains
 from ._columns import (
     EVENT_TEXT,
     FIGURE_TEXT,
@@ -49,9 +51,6 @@ DEFAULT_MAX_EVENTS = 2000
 """Events sent to the page per view (the map clusters them; totals stay exact)."""
 DEFAULT_MAX_STATEMENTS = 500
 DEFAULT_MAX_FIGURES = 500
-
-_AFTER_DIGITS = "~"
-"""Sorts after every character of an ISO date: ``until + "~"`` bounds all its longer days."""
 
 
 def read_view(
@@ -90,16 +89,13 @@ def read_view(
 
 
 def _key_filter(kind: str, f: ViewFilter) -> list[ColumnElement[bool]]:
-    """``f`` on a key table: ranges its index can seek, then the exact overlap test."""
+    """``f`` on a key table: date bounds as the index ranges the API's pages seek too."""
     keys = KEY_TABLES[kind]
     clauses: list[ColumnElement[bool]] = []
     if f.since or f.until:
-        clauses.append(keys.c.day > "")  # '' is undated: outside every range
-    if f.since:
-        clauses.append(keys.c.day >= f.since[: len("YYYY")])
-    if f.until:
-        clauses.append(keys.c.day <= f.until + _AFTER_DIGITS)
-    clauses += within(keys.c.day, f.since, f.until)
+        ranges = day_ranges(f.since, f.until)
+        day = keys.c.day
+        clauses.append(or_(*((day >= r["lo"]) & (day < r["hi"]) for r in ranges)))
     if f.type and kind == "events":
         clauses.append(keys.c["class"] == f.type)
     if f.q:
