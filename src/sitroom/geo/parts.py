@@ -28,17 +28,23 @@ def name_words() -> dict[str, str]:
 
 def organisation_words() -> frozenset[str]:
     """Words that name an organisation or a building ("University", "Embassy")."""
-    return frozenset(w for w, role in name_words().items() if role == "organisation")
+    return _words_of("organisation")
 
 
 def outlet_words() -> frozenset[str]:
     """Words that end a news outlet's name ("Wire", "News", "Gazette"): never a place."""
-    return frozenset(w for w, role in name_words().items() if role == "outlet")
+    return _words_of("outlet")
 
 
 def feature_words() -> frozenset[str]:
     """Words that name a feature of a place rather than a thing inside it ("Delta")."""
-    return frozenset(w for w, role in name_words().items() if role == "feature")
+    return _words_of("feature")
+
+
+@cache
+def _words_of(role: str) -> frozenset[str]:
+    # Built once: callers ask for these sets once per document or per name.
+    return frozenset(word for word, found in name_words().items() if found == role)
 
 
 def name_parts(text: str) -> list[list[str]]:
