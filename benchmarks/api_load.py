@@ -126,6 +126,36 @@ def server_cpu_seconds(server: subprocess.Popen[bytes]) -> float:
     return total / ticks
 
 
+def connections_per_worker(server: subprocess.Popen[bytes], port: int) -> list[int]:
+    """How many established connections to ``port`` each server process holds, most first.
+
+    uvicorn's workers accept from one shared socket; which takes a keep-alive connection is up to
+    the kernel, and a worker holding more of them answers its clients more slowly.
+    """
+    established = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "01":
+                established.add(fields[9])  # the socket's inode
+    counts = []
+    for pid in [server.pid, *_children(server.pid)]:
+        mine = 0
+        for fd in Path(f"/proc/{pid}/fd").glob("*"):
+            try:
+                target = os.readlink(fd)
+            except OSError:
+                continue
+            mine += target.startswith("socket:[") and target[8:-1] in established
+        if mine:
+            counts.append(mine)
+    return sorted(counts, reverse=True)
+
+
 # --- the clients -------------------------------------------------------------------------------
 
 
@@ -272,6 +302,7 @@ async def run_load(
         for i in range(clients)
     ]
     await asyncio.sleep(warmup)
+    spread = connections_per_worker(server, port)
     measuring[0] = True
     measured_from, cpu_from = time.perf_counter(), server_cpu_seconds(server)
     client_from = time.process_time()
@@ -284,6 +315,7 @@ async def run_load(
     result["server_cpu_ms_per_request"] = round(server_cpu / done * 1000, 2)
     result["client_cpu_ms_per_request"] = round(client_cpu / done * 1000, 2)
     result["load_average_1min"] = os.getloadavg()[0]
+    result["connections_per_worker"] = spread
     return result
 
 
@@ -354,7 +386,8 @@ def main() -> None:
     print(
         f"CPU per request: server {result['server_cpu_ms_per_request']} ms, client"
         f" {result['client_cpu_ms_per_request']} ms; load average"
-        f" {result['load_average_1min']:.1f} on {os.cpu_count()} cores"
+        f" {result['load_average_1min']:.1f} on {os.cpu_count()} cores; connections per server"
+        f" process {'/'.join(map(str, result['connections_per_worker']))}"
     )
     print(f"{'kind':6} {'requests':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
     for kind, row in result["kinds"].items():

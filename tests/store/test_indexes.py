@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import create_engine, event, func, select
 
 from sitroom.model import Document, DocumentResult, Event, Mention, Place
-from sitroom.store import Store, schema
+from sitroom.store import Store, _keyset, schema
 from sitroom.store import _geo_query as geo
 from sitroom.store._indexes import (
     KEY_SPECS,
@@ -263,10 +263,17 @@ def _explained(store: Store, read: Any) -> list[str]:
         if sql.lstrip().upper().startswith("SELECT"):
             statements.append((sql, params))
 
+    def driver_rows(connection: Any, sql: str, args: Any) -> Any:  # pages bypass SQLAlchemy
+        capture(None, None, sql, args, None, False)
+        return sqlite_rows(connection, sql, args)
+
+    sqlite_rows = _keyset._sqlite_rows
     event.listen(store.engine, "before_cursor_execute", capture)
     try:
-        with geo.reading(store.engine, store.name) as connection:
-            read(connection)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(_keyset, "_sqlite_rows", driver_rows)
+            with geo.reading(store.engine, store.name) as connection:
+                read(connection)
     finally:
         event.remove(store.engine, "before_cursor_execute", capture)
     with store.engine.connect() as connection:

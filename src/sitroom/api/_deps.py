@@ -45,12 +45,16 @@ async def get_store(request: Request) -> Store:
     return store
 
 
-async def run_read(read: Callable[[], T]) -> T:
-    """``read()`` in the thread pool, so the event loop keeps serving other requests.
+async def run_read(read: Callable[[], T], *, inline: bool = False) -> T:
+    """``read()``, in the thread pool unless ``inline``.
 
-    Running SQLite reads inline would save the thread hop, but one slow read (a selective filter
-    walking the key table) would then stall every request of the worker.
+    The thread pool keeps the event loop serving other requests while a read runs. A read
+    known to be short (an index-bounded page, see ``_geo_query.index_only``) runs inline: under
+    load, the hop to a thread and the threads' contention for the interpreter cost more CPU than
+    such a read itself, and requests then finish in the order they came.
     """
+    if inline:
+        return read()
     return await run_in_threadpool(read)
 
 

@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from ..model import EntityType, EventType, Metric, Stance
 from ..store import NotFound, Store
-from ..store._geo_query import ItemFilter, Key, page_items, reading
+from ..store._geo_query import ItemFilter, Key, index_only, page_items, reading
 from ._deps import (
     DEFAULT_RADIUS_KM,
     BBoxParam,
@@ -256,7 +256,8 @@ def _add_list(router: APIRouter, kind: str, row_model: type[BaseModel], Filters:
             return page_body(row_model, rows, encode_cursor(kind, last), limit)
 
         # A Response is sent as it is: response_model only documents the page.
-        return Response(await run_read(read), media_type=JSON_MEDIA_TYPE)
+        body = await run_read(read, inline=index_only(kind, filters))
+        return Response(body, media_type=JSON_MEDIA_TYPE)
 
 
 def _add_exports(router: APIRouter, kind: str, row_model: type[BaseModel], Filters: Any) -> None:

@@ -18,7 +18,8 @@ from ._keyset import LIKE_FIELDS, Shape
 EARTH_RADIUS_KM = 6371.0088
 """Mean Earth radius used for great-circle distances."""
 MAX_STREAM_CELLS = 36
-"""Above this many grid cells, a geographic filter scans in key order instead of per cell."""
+"""Above this many grid cells, a geographic filter scans in key order instead of per cell: each
+cell is one more ordered scan for the page's statement to start and merge."""
 _CLASS_FILTERS = {"type": str.upper, "metric": str.lower, "stance": str.lower}
 """ItemFilter field stored as a key table's ``class``, and how its value is normalised."""
 
@@ -123,6 +124,16 @@ def plan_page(kind: str, f: ItemFilter) -> Plan:
         residual=residual, cells=cells is not None,
     )  # fmt: skip
     return Plan(shape, params, streams, f.near if geo else None)
+
+
+def index_only(kind: str, f: ItemFilter) -> bool:
+    """Whether pages of ``kind`` under ``f`` come from the key table's indexes alone.
+
+    Such a page reads about a page of index rows whatever the table's size (a grid cell at
+    most, for a cell the filter's box only clips). A filter on the item table's own columns
+    (a speaker, a place name...) may walk far through the keys before a page is full.
+    """
+    return not _residual(kind, f, KEY_SPECS[kind].class_column, {})
 
 
 def _residual(

@@ -7,7 +7,8 @@ starts strictly after the last row of the previous one.
 
 A page is read in two steps. First its keys come from the kind's key table (``_indexes``), whose
 indexes return rows already in order: one ordered scan per *stream* (a date segment, times a
-grid cell for ``near``/``bbox``), merged in Python, so no query sorts or counts the whole table.
+grid cell for ``near``/``bbox``), merged by the database in one statement that stops after the
+page, so no query sorts or counts the whole table.
 Then the page's rows are loaded by primary key. Distances are great-circle (haversine)
 kilometres, checked in Python after a bounding-box prefilter in SQL, so any SQLAlchemy backend
 works. Which streams answer a filter is planned in ``_geo_plan``. This module neither opens
@@ -17,6 +18,7 @@ databases nor knows about HTTP.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
@@ -36,6 +38,7 @@ from ._geo_plan import (
     Near,
     Plan,
     haversine_km,
+    index_only,
     plan_page,
 )
 from ._indexes import KEY_COLUMNS
@@ -48,6 +51,7 @@ __all__ = [
     "Key",
     "Near",
     "haversine_km",
+    "index_only",
     "key_length",
     "page_documents",
     "page_items",
@@ -57,12 +61,10 @@ __all__ = [
 Row = dict[str, Any]
 Key = tuple[Any, ...]
 
-UNION_CHUNK = 8
-"""Most streams read by one statement."""
-MIN_FETCH = 8
-"""Fewest key rows one stream reads in the first round of a merge."""
+NEAR_OVERREAD = 1.3
+"""Key rows read per wanted row of a ``near`` page: a circle fills ~79% of its bounding box."""
 MAX_FETCH = 4_000
-"""Most key rows one stream reads per round while merging."""
+"""Most key rows read per statement while a ``near`` page drops rows outside its circle."""
 
 READ_MMAP_BYTES = 1 << 30
 """How much of an SQLite file a read connection maps into memory (address space, not RAM)."""
@@ -80,6 +82,10 @@ def reading(engine: Engine, name: str) -> Iterator[Connection]:
             # a system call and a copy per page that SQLite's small cache misses.
             connection.exec_driver_sql(f"PRAGMA mmap_size = {READ_MMAP_BYTES}")
             connection.info[_MAPPED] = True  # kept with the pooled DBAPI connection
+        if not connection.in_transaction():
+            # One transaction (rolled back on close), so a page's statements see one snapshot:
+            # those run on the driver's cursor would not begin it.
+            connection.begin()
         yield connection
 
 
@@ -163,14 +169,13 @@ def key_length(kind: str) -> int:
     return 2 if kind == "documents" else len(KEY_COLUMNS)
 
 
-# --- reading keys: merging ordered streams ---------------------------------------------------
+# --- reading keys: one merged, ordered scan of the plan's streams ---------------------------
 
 
 class KeyRow(NamedTuple):
-    """One key-table row: its sort key, the stream it came from, its item id and point."""
+    """One key-table row: its sort key, its item id and point, and its distance from ``near``."""
 
     key: Key
-    stream: int
     id: str
     lat: float | None
     lon: float | None
@@ -180,60 +185,44 @@ class KeyRow(NamedTuple):
 def _page_keys(connection: Connection, plan: Plan, after: Key | None, want: int) -> list[KeyRow]:
     """The first ``want`` key rows after ``after`` in the union of the plan's streams.
 
-    Each round reads up to ``fetch`` rows from every stream not yet exhausted. Up to the
-    smallest last key among streams that filled their quota (the frontier), the merged rows are
-    complete; rows past it are kept only from streams that are exhausted.
+    One statement merges the streams in key order and stops after ``fetch`` rows. Only the
+    radius test of ``near`` drops rows after that (the box prefilter is in SQL), so a circle
+    reads a little more at first and continues from its last row if it kept too few.
     """
     found: list[KeyRow] = []
-    pending: list[KeyRow] = []
-    active = list(range(len(plan.streams)))
-    # Many streams rarely all hold a page each: start small, double where a stream runs dry.
-    fetch = min(want, max(MIN_FETCH, 2 * want // len(active) + 1))
+    fetch = want if plan.near is None else min(MAX_FETCH, math.ceil(want * NEAR_OVERREAD))
     while True:
-        fresh = _fetch(connection, plan, active, after, fetch)
-        counts: dict[int, int] = {}
-        last: dict[int, Key] = {}
-        for row in fresh:
-            counts[row.stream] = counts.get(row.stream, 0) + 1
-            last[row.stream] = max(last.get(row.stream, row.key), row.key)
-        full = [s for s in active if counts.get(s, 0) >= fetch]
-        rows = sorted([*fresh, *pending])  # by key: (day, pub, document_id, idx) is unique
-        if not full:
-            found += _within_radius(rows, plan.near)
+        rows = _fetch(connection, plan, after, fetch)
+        found += _within_radius(rows, plan.near)
+        if len(found) >= want or len(rows) < fetch:
             return found[:want]
-        frontier = min(last[s] for s in full)
-        done = set(full)
-        found += _within_radius([r for r in rows if r.key <= frontier], plan.near)
-        if len(found) >= want:
-            return found[:want]
-        pending = [r for r in rows if r.key > frontier and r.stream not in done]
-        after, active, fetch = frontier, full, min(fetch * 2, MAX_FETCH)
+        after, fetch = rows[-1].key, min(fetch * 2, MAX_FETCH)
 
 
-def _fetch(
-    connection: Connection, plan: Plan, streams: Sequence[int], after: Key | None, fetch: int
-) -> list[KeyRow]:
-    """Up to ``fetch`` key rows after ``after`` from each of ``streams``."""
-    rows: list[KeyRow] = []
-    for first in range(0, len(streams), UNION_CHUNK):
-        chunk = streams[first : first + UNION_CHUNK]
-        # Padded to a power of two with empty streams, so few statements are ever compiled.
-        members = 1 << (len(chunk) - 1).bit_length()
-        params = {**plan.params, "n": fetch}
-        for member in range(members):
-            stream = plan.streams[chunk[member]] if member < len(chunk) else EMPTY_STREAM
-            params |= {f"{name}_{member}": value for name, value in stream.items()}
-            # Below every key of the stream's first day: an empty pub and document id sort first.
-            start: Key = (stream["lo"], "", "", -1)
-            if after is not None and tuple(after) > start:
-                start = tuple(after)
-            params |= {f"a{j}_{member}": value for j, value in enumerate(start)}
-        shape = replace(plan.shape, members=members)
-        # Plain tuples: a page may read hundreds of key rows (see _keyset._keys_statement).
-        for day, pub, document_id, idx, item, lat, lon, s in _keyset.run_tuples(
+def _fetch(connection: Connection, plan: Plan, after: Key | None, fetch: int) -> list[KeyRow]:
+    """The first ``fetch`` key rows after ``after`` of all streams together, in key order."""
+    # Padded to a power of two with empty streams, so few statements are ever compiled.
+    members = 1 << (len(plan.streams) - 1).bit_length()
+    params = {**plan.params, "n": fetch}
+    for member in range(members):
+        stream = plan.streams[member] if member < len(plan.streams) else EMPTY_STREAM
+        params |= {f"{name}_{member}": value for name, value in stream.items()}
+        # Below every key of the stream's first day: an empty pub and document id sort first.
+        start: Key = (stream["lo"], "", "", -1)
+        if after is not None and tuple(after) > start:
+            start = tuple(after)
+        params |= {f"a{j}_{member}": value for j, value in enumerate(start)}
+    shape = replace(plan.shape, members=members)
+    # Plain tuples: a page may read hundreds of key rows (see _keyset._keys_statement).
+    rows = [
+        KeyRow((day, pub, document_id, idx), item, lat, lon)
+        for day, pub, document_id, idx, item, lat, lon in _keyset.run_tuples(
             connection, ("keys", shape), params
-        ):
-            rows.append(KeyRow((day, pub, document_id, idx), chunk[s], item, lat, lon))
+        )
+    ]
+    # The database's order is the key order (text compared byte by byte on every backend); the
+    # sort makes the merge's correctness independent of it, at no cost for sorted input.
+    rows.sort()
     return rows
 
 
@@ -245,7 +234,7 @@ def _within_radius(rows: Sequence[KeyRow], near: Near | None) -> list[KeyRow]:
         assert row.lat is not None and row.lon is not None  # located=True in the scan
         distance = haversine_km(near.lat, near.lon, row.lat, row.lon)
         if distance <= near.radius_km:  # (NamedTuple._replace costs several times more)
-            kept.append(KeyRow(row.key, row.stream, row.id, row.lat, row.lon, round(distance, 3)))
+            kept.append(KeyRow(row.key, row.id, row.lat, row.lon, round(distance, 3)))
     return kept
 
 

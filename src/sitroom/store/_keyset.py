@@ -79,6 +79,8 @@ def _execute(
     sql, names, defaults = _compiled(connection.dialect, key)
     values = {**defaults, **params}
     args: Any = values if names is None else tuple(values[name] for name in names)
+    if connection.dialect.name == "sqlite":
+        return _sqlite_rows(connection, sql, args)
     result = connection.exec_driver_sql(sql, args)
     try:  # plain DBAPI tuples: SQLAlchemy's row objects cost more than the query here
         columns = [column[0] for column in result.cursor.description]
@@ -86,6 +88,23 @@ def _execute(
     finally:
         result.close()
     return columns, rows
+
+
+def _sqlite_rows(
+    connection: Connection, sql: str, args: Any
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Run ``sql`` on the sqlite3 connection itself, inside the connection's transaction.
+
+    SQLAlchemy's execution context costs about as much as SQLite answering a page's statement.
+    Errors are ``sqlite3.Error``, which ``translate_errors`` turns into StoreError as it does
+    SQLAlchemy's.
+    """
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql, args)
+        return [column[0] for column in cursor.description], cursor.fetchall()
+    finally:
+        cursor.close()
 
 
 def pair_params(pairs: Sequence[tuple[str, str]]) -> tuple[int, dict[str, Any]]:
@@ -127,9 +146,17 @@ def _build(key: Any) -> Any:
 
 
 def _keys_statement(shape: Shape) -> Executable:
-    """The union of ``shape.members`` ordered scans, each ``LIMIT :n``, tagged ``_s``."""
+    """The first ``:n`` rows, in key order, of the union of ``shape.members`` ordered scans.
+
+    Each member is an index range scan already in key order; the compound ``ORDER BY ... LIMIT``
+    merges them lazily (SQLite's ordered compound merge, PostgreSQL's Merge Append), so a page
+    reads about ``n`` key rows whatever the number of streams.
+    """
     keys = KEY_TABLES[shape.kind]
     order = [keys.c[c] for c in KEY_COLUMNS]
+    # Labelled, so the compound's ORDER BY names them whatever the join (SQLite matches the
+    # ORDER BY of a compound against the result's column names).
+    columns = [c.label(c.name) for c in (*order, keys.c.id, keys.c.lat, keys.c.lon)]
     source, common = _residual(shape, keys)
     common += _common(shape, keys)
     members = []
@@ -141,17 +168,11 @@ def _keys_statement(shape: Shape) -> Executable:
         where = [*common, tuple_(*order) > after, keys.c.day < bindparam(f"hi_{i}")]
         if shape.cells:
             where.append(keys.c.cell == bindparam(f"cell_{i}"))
-        member = (
-            select(*order, keys.c.id, keys.c.lat, keys.c.lon, literal_column(str(i)).label("_s"))
-            .select_from(source)
-            .where(*where)
-            .order_by(*order)
-            .limit(bindparam("n", type_=Integer))
-        )
-        members.append(member)
+        members.append(select(*columns).select_from(source).where(*where))
+    limit = bindparam("n", type_=Integer)
     if len(members) == 1:
-        return members[0]
-    return union_all(*(select(m.subquery()) for m in members))
+        return members[0].order_by(*order).limit(limit)
+    return union_all(*members).order_by(*(literal_column(c) for c in KEY_COLUMNS)).limit(limit)
 
 
 def _common(shape: Shape, keys: Table) -> list[ColumnElement[bool]]:
