@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
+import threading
 from typing import Any
 
 import pytest
 
+from sitroom.api import _items
 from sitroom.store._geo_query import haversine_km
 from tests.api.conftest import (
     CLAIMERS,
@@ -243,3 +246,35 @@ def test_items_cursor_is_opaque_json_free(client: Client) -> None:
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
     )
     assert json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))[0] == "events"
+
+
+@pytest.mark.parametrize(
+    ("query", "inline"),
+    [
+        ("/events?type=ASSAULT&since=2024-01-01", True),
+        ("/places?near=48.1,35.2&radius_km=50", True),
+        ("/events?claimed_by=ministry", False),
+        ("/statements?speaker=marr", False),
+    ],
+)
+def test_items_page_reads_inline_only_when_index_bounded(
+    client: Client, query: str, inline: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A filter on the item table's own columns may walk the whole key table: that read must
+    # not hold the event loop (the other requests of the worker) while it runs.
+    threads: list[int] = []
+    read_page = _items.read_page
+
+    def recording(*args: Any) -> Any:
+        threads.append(threading.get_ident())
+        return read_page(*args)
+
+    monkeypatch.setattr(_items, "read_page", recording)
+    loop_thread: list[int] = []
+
+    async def loop_ident() -> None:
+        loop_thread.append(threading.get_ident())
+
+    asyncio.run(loop_ident())  # the client runs its requests with asyncio.run in this thread
+    assert client.get(query).status_code == 200
+    assert threads and (threads[0] == loop_thread[0]) is inline
