@@ -7,12 +7,13 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DB     ?= sitroom.db
 
-.PHONY: demo test test-deps install dev lint format bench bench-peer fuzz clean help
+.PHONY: demo test test-deps install dev lint format bench bench-components bench-peer fuzz clean help
 
 help:
 	@echo "make demo   - install and run Sitroom on the bundled samples (./$(DB))"
 	@echo "make test   - install dev extras, run ruff and the test suite"
 	@echo "make bench  - throughput benchmark against the bare spaCy pass"
+	@echo "make bench-components - CPU share of each Sitroom component over the bare spaCy pass"
 	@echo "make bench-peer - statements vs textacy's direct_quotations (installs textacy in .peer/)"
 	@echo "make fuzz   - coverage-guided fuzzing (atheris), FUZZ_SECONDS per target (default 600)"
 	@echo "make lint / make format / make clean"
@@ -57,6 +58,9 @@ test: dev lint test-deps
 
 bench: install
 	$(BIN)/python benchmarks/throughput.py --corpus ../shared/datasets/geoparsing/GWN.xml --limit 100
+
+bench-components: install
+	$(BIN)/python benchmarks/component_cost.py --corpus ../shared/datasets/geoparsing/GWN.xml --limit 100
 
 # textacy pulls in scipy and scikit-learn: keep it out of the project's venv.
 PEER := .peer
