@@ -168,6 +168,7 @@ class HTTPConnection:
 
     def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, host: str):
         self.reader, self.writer = reader, writer
+        self.closed = False
         self.request_head = f" HTTP/1.1\r\nHost: {host}\r\n\r\n".encode("ascii")
 
     @classmethod
@@ -176,7 +177,11 @@ class HTTPConnection:
         return cls(reader, writer, f"{host}:{port}")
 
     async def get(self, target: str) -> tuple[int, bytes]:
-        """The status and body of ``GET target``; raise ValueError on what it cannot read."""
+        """The status and body of ``GET target``; raise ValueError on what it cannot read.
+
+        After a response saying ``Connection: close``, :attr:`closed` is true: the caller opens
+        a new connection for its next request, as a browser would.
+        """
         self.writer.write(b"GET " + target.encode("ascii") + self.request_head)
         head = await self.reader.readuntil(b"\r\n\r\n")
         status = int(head[9:12])
@@ -186,7 +191,7 @@ class HTTPConnection:
             if name.lower() == b"content-length":
                 length = int(value)
             elif name.lower() == b"connection" and value.strip().lower() == b"close":
-                raise ValueError("the server closed the connection")
+                self.closed = True
         if length is None:
             raise ValueError(f"no Content-Length in {head[:200]!r}")
         return status, await self.reader.readexactly(length)
@@ -259,6 +264,9 @@ async def client(
             for page in range(rng.randint(1, MAX_PAGES)):
                 started = time.perf_counter()
                 try:
+                    if connection.closed:  # the server ended it after the last response
+                        connection.close()
+                        connection = await HTTPConnection.open("127.0.0.1", port)
                     status, body = await connection.get("/events?" + urlencode(params))
                     ok = status == 200
                 except (OSError, asyncio.IncompleteReadError, ValueError):
@@ -302,10 +310,11 @@ async def run_load(
         for i in range(clients)
     ]
     await asyncio.sleep(warmup)
-    spread = connections_per_worker(server, port)
     measuring[0] = True
     measured_from, cpu_from = time.perf_counter(), server_cpu_seconds(server)
     client_from = time.process_time()
+    await asyncio.sleep(duration / 2)
+    spread = connections_per_worker(server, port)  # halfway through the measurement
     await asyncio.gather(*tasks)
     elapsed = time.perf_counter() - measured_from
     server_cpu = server_cpu_seconds(server) - cpu_from

@@ -69,3 +69,10 @@ def test_serve_runs_uvicorn_on_loopback(monkeypatch: pytest.MonkeyPatch, tmp_pat
     (call,) = calls
     assert (call["host"], call["port"]) == (DEFAULT_HOST, DEFAULT_PORT) == ("127.0.0.1", 8000)
     assert call["app"].state.settings == Settings(token="s3cret")
+
+
+def test_app_closes_a_connection_after_its_keepalive_requests() -> None:
+    app = create_app(Store.memory(), Settings(keepalive_requests=3))
+    client = Client(app)  # every request comes from the same client address and port
+    said = [client.get("/events?limit=1").headers.get("connection") for _ in range(7)]
+    assert said == [None, None, "close", None, None, "close", None]

@@ -14,6 +14,7 @@ from ..store import Store
 from ..web import DashboardSettings, mount_dashboard
 from . import _documents, _items, _search, _web
 from ._errors import add_error_handlers
+from ._keepalive import KeepAliveLimit
 from ._settings import DEFAULT_HOST, DEFAULT_PORT, TOKEN_ENV, Settings
 
 API_DESCRIPTION = """\
@@ -116,6 +117,7 @@ def create_app(
     # A configured tile server is the one other origin the page may load (images only).
     csp = dashboard.content_security_policy(settings.content_security_policy)
     app.add_middleware(SecurityHeaders, content_security_policy=csp)
+    app.add_middleware(KeepAliveLimit, requests=settings.keepalive_requests)
     # A 500 is answered by Starlette's outermost middleware, outside SecurityHeaders: the
     # error handler adds the same headers itself.
     app.state.security_headers = security_headers(csp)

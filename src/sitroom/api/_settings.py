@@ -16,6 +16,9 @@ MAX_PAGE_SIZE = 500
 MAX_SEARCH_RESULTS = 100
 DEFAULT_MAX_CHARS = 1_000_000
 """Largest text accepted by ``POST /documents``, in characters."""
+KEEPALIVE_REQUESTS = 100
+"""Responses on one HTTP connection before the server closes it (spreads clients over the
+``serve`` workers; see ``_keepalive``)."""
 TOKEN_ENV = "SITROOM_TOKEN"
 """Environment variable the CLI reads the write token from."""
 
@@ -46,3 +49,4 @@ class Settings:
     pipeline: Callable[[], Analyser] = _default_pipeline
     max_chars: int = DEFAULT_MAX_CHARS
     content_security_policy: str = DEFAULT_CSP
+    keepalive_requests: int = KEEPALIVE_REQUESTS  # 0: connections stay open
