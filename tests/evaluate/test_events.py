@@ -13,7 +13,7 @@ from spacy.language import Language
 from sitroom.errors import EvaluationDataError
 from sitroom.evaluate import evaluate_event_location, evaluate_events
 from sitroom.evaluate._plover import read_event_locations, read_plover
-from sitroom.evaluate.events import plover_type
+from sitroom.evaluate.events import main_event, plover_type
 from sitroom.pipeline import load_nlp
 from tests.conftest import require_path
 
@@ -134,3 +134,16 @@ def test_evaluate_event_location_on_gold_test_half(nlp: Language) -> None:
     scores = evaluate_event_location(require_path(LOCATIONS), nlp, split="test", limit=120)
     assert scores["sentences"] == 120
     assert scores["precision"] >= MIN_LOCATION_PRECISION
+
+
+def test_main_event_noun_ranks_where_its_verb_stands(nlp: Language) -> None:
+    doc = nlp("The council declared a state of emergency, suspending the local elections.")
+    event = main_event(doc)
+    assert event is not None and event.text == "emergency"
+
+
+def test_main_event_noun_after_a_circumstance_preposition_ranks_low(nlp: Language) -> None:
+    doc = nlp("The two parties failed to reach a deal despite months of talks.")
+    event = main_event(doc)
+    assert event is not None and event.text == "deal"
+    assert plover_type(event._.sitroom_event) == "REJECT"

@@ -11,7 +11,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from sitroom import model
-from sitroom.extract._event_place import event_date, update_dates
+from sitroom.extract._event_dates import event_date, update_dates
 from sitroom.extract._event_words import TRIGGERS_FILE, read_triggers
 from sitroom.extract._extensions import (
     EVENTS_KEY,
@@ -66,7 +66,7 @@ def test_event_triggers_rows_parse_sorted_unique() -> None:
     keys = [tuple(line.split("\t")[i] for i in (0, 3)) for line in lines[1:]]
     assert len(keys) == len(set(keys))
     lexicon = read_triggers(text)
-    assert lexicon.verbal["attack"].type is model.EventType.ASSAULT
+    assert lexicon.verbal["bomb"].type is model.EventType.ASSAULT
     assert lexicon.nominal["attack"].type is model.EventType.ASSAULT
 
 

@@ -27,9 +27,10 @@ from collections import Counter
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from ..errors import EvaluationDataError
+from ..extract._event_structure import CIRCUMSTANCE_PREPOSITIONS
 from ..extract._extensions import EVENTS_KEY, register_extensions
 from ..extract.events import DEFAULT_NAME, EventFinder, event_places
 from ._plover import LocationExample, PloverRecord, read_event_locations, read_plover
@@ -38,6 +39,12 @@ DEFAULT_SPLIT = "test"
 COOPERATIVE = frozenset({"AGREE", "CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT"})
 FORCEFUL = frozenset({"SANCTION", "COERCE", "ASSAULT", "MOBILIZE"})
 IGNORED_WORDS = frozenset({"the", "a", "an", "'s", "of"})
+NOUN_POS = frozenset({"NOUN", "PROPN"})
+VERB_POS = frozenset({"VERB", "AUX"})
+# How a noun hangs from the verb that carries it: object, "of" chains, prepositions.
+CARRIED_DEPS = frozenset({"dobj", "pobj", "prep", "attr", "nsubj", "nsubjpass"})
+MAX_NOUN_CLIMB = 4
+CARRIED_PENALTY = 0.5
 
 
 def evaluate_events(path: Path, nlp: Language, *, split: str = DEFAULT_SPLIT) -> dict:
@@ -70,11 +77,28 @@ def evaluate_events(path: Path, nlp: Language, *, split: str = DEFAULT_SPLIT) ->
 
 
 def main_event(doc: Doc) -> Span | None:
-    """The event whose trigger is nearest the root of its sentence (the earliest on a tie)."""
+    """The event whose trigger is nearest the root of its sentence (the earliest on a tie).
+    A noun trigger stands where the verb that carries it stands ("declared a state of
+    emergency", "launched ten days of drills"), just behind a verb trigger of that clause."""
     events = list(doc.spans.get(EVENTS_KEY, []))
     if not events:
         return None
-    return min(events, key=lambda span: (_depth(span.root), span.start))
+    return min(events, key=lambda span: (_event_depth(span.root), span.start))
+
+
+def _event_depth(trigger: Token) -> float:
+    if trigger.pos_ not in NOUN_POS:
+        return _depth(trigger)
+    token = trigger
+    for _ in range(MAX_NOUN_CLIMB):
+        if token.dep_ not in CARRIED_DEPS or token.head.i == token.i:
+            break
+        if token.dep_ == "prep" and token.lower_ in CIRCUMSTANCE_PREPOSITIONS:
+            break  # "despite hours of negotiations": an event of its own, not the clause's
+        token = token.head
+        if token.pos_ in VERB_POS:
+            return _depth(token) + CARRIED_PENALTY
+    return _depth(trigger)
 
 
 def _depth(token: object) -> int:

@@ -1,4 +1,4 @@
-"""Where and when an event happened: the place attached to its trigger, the sentence's date.
+"""Where an event happened: the places attached to its trigger.
 
 A place counts only when a locative preposition ("in", "near", "at", "outside", "north of")
 joins it to the trigger, to the clause the trigger belongs to, or to the trigger's object
@@ -8,20 +8,23 @@ entities and proper names standing where a place stands (``_event_place_names``)
 places the finest wins: the name over the place it qualifies ("the X district of Y" gives Y,
 "Y's capital X" X), a named place over a bearing ("X, 30 km north of Y" gives X).
 
-The date is the nearest calendar time expression in the sentence, else the date in the marker
-of the live-blog update it belongs to ("Feb 24, 10:30 GMT -"), else the document's
-publication date.
+The event's date is chosen in ``_event_dates``.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 from spacy.tokens import Doc, Span, Token
 
-from ._event_place_names import LOCATIVE_PREPOSITIONS, OPERATION_NOUNS, PLACE_NOUNS, name_places
-from ._extensions import PLACES_KEY, SEGMENTS_KEY, TIMES_KEY
+from ._event_place_names import (
+    LOCATIVE_PREPOSITIONS,
+    OPERATION_NOUNS,
+    PLACE_NOUNS,
+    SITE_NOUNS,
+    name_places,
+)
+from ._extensions import PLACES_KEY
 
 # "north of X", "close to X": a direction or distance word before "of"/"to".
 DIRECTION_WORDS = frozenset(
@@ -38,11 +41,11 @@ NAME_DEPS = frozenset({"compound", "amod", "nmod", "poss"})
 NOUN_CLAUSE_DEPS = frozenset({"relcl", "acl", "xcomp"})
 SUBJECT_DEPS = frozenset({"nsubj", "agent", "csubj"})
 MAX_CLIMB = 10
+NOUN_POS = frozenset({"NOUN", "PROPN"})
 # Coarser kinds rank higher; a place of any other kind (a town, an unresolved name) ranks 0.
 KIND_RANK = {"admin2": 1, "admin1": 2, "region": 3, "country": 4, "continent": 5}
 # Words after a place name that make it a container: "the X area of Y district".
 ADMIN_WORDS = frozenset({"county", "district", "governorate", "province", "region", "state"})
-UPDATE_MARKER = "update_marker"
 AIMED = frozenset({"on", "against"})
 # Where a motion starts ("moved the plant from near X") is not where the event happened;
 # where it ends may be ("was caught as he crossed into X").
@@ -50,8 +53,6 @@ MOTION_PREPOSITIONS = frozenset({"from"})
 # A participant's "from X" gives an origin: "the bomber, from a village near X, ...".
 PARTICIPANT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj"})
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
-DATED = re.compile(r"^\d{4}(-\d{2}){0,2}$")
-PRECISION_OF = {1: "year", 2: "month", 3: "day"}
 
 
 def candidate_places(doc: Doc) -> list[Span]:
@@ -115,8 +116,42 @@ def attached_places(
     if not found:
         found = [span for span in places if _sets_scene(span.root)]
     if not found:
-        found = _nearest(trigger, places)
+        found = _nearest(trigger, places, physical=object_is_place)
+    # "into X and the nearby town of Y": a place coordinated with an attached one is attached
+    found += [span for span in places if span not in found and _coordinated(span, found)]
     return most_specific(sorted(found, key=lambda s: s.start))
+
+
+def _coordinated(span: Span, found: list[Span]) -> bool:
+    """True when ``span`` is a conjunct of the phrase of a place in ``found``."""
+    own = _phrase_head(span.root)
+    first = _first_conjunct(own)
+    for other in found:
+        head = _phrase_head(other.root)
+        if head.i != own.i and _first_conjunct(head).i == first.i and first.dep_ != "ROOT":
+            return True
+    return False
+
+
+def _phrase_head(token: Token) -> Token:
+    """The noun a place name heads or names: "the town of X" is "town", "the X villages"."""
+    for _ in range(3):
+        head = token.head
+        if token.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ in NOUN_POS:
+            token = head.head
+        elif token.dep_ == "compound" and head.pos_ in NOUN_POS:
+            token = head
+        else:
+            break
+    return token
+
+
+def _first_conjunct(token: Token) -> Token:
+    for _ in range(MAX_CLIMB):
+        if token.dep_ != "conj":
+            break
+        token = token.head
+    return token
 
 
 def _in_subject(token: Token, anchors: set[int]) -> bool:
@@ -162,7 +197,7 @@ def _owner(span: Span) -> bool:
     )
 
 
-def _nearest(trigger: Token, places: list[Span]) -> list[Span]:
+def _nearest(trigger: Token, places: list[Span], *, physical: bool = False) -> list[Span]:
     """The place nearest the trigger in the parse (at most ``MAX_PATH`` arcs), when it is not
     part of the actor's name ("U.S. forces"), not joined by a non-locative preposition ("from
     X", "to X") and not in a clause of its own: "killed dozens who tried to break the siege of
@@ -171,6 +206,9 @@ def _nearest(trigger: Token, places: list[Span]) -> list[Span]:
     for span in places:
         path = _path(span.root, trigger)
         if path is None or len(path) > MAX_PATH or not _free(span.root, path, trigger):
+            continue
+        if not physical and any(t.dep_ == "prep" and t.lower_ in AIMED for t in path):
+            # "sanctions on X", "a campaign against X": aimed at X, not done there
             continue
         if best is None or len(path) < best[0]:
             best = (len(path), span)
@@ -288,6 +326,8 @@ def _preposition_to(token: Token, anchors: set[int], *, clauses: bool = False) -
                 head.lower_ in LOCATIVE_PREPOSITIONS
                 or (head.lower_ in ("of", "to") and head.head.lower_ in RELATIVE_HEADS)
                 or (head.lower_ in ("of", "on") and head.head.lemma_ in OPERATION_NOUNS)
+                # "on the X road", "on the outskirts of X": "on" a stretch of land is where
+                or (head.lower_ == "on" and token.lemma_.lower() in SITE_NOUNS)
             ):
                 locative = head
             elif head.lower_ != "of":
@@ -329,52 +369,3 @@ def _is_object_of(token: Token, trigger: Token) -> bool:
             return False
         token = token.head
     return False
-
-
-def update_dates(doc: Doc) -> dict[int, tuple[str, str]]:
-    """Live-blog update number -> (value, precision) of the dated time in its marker."""
-    dated = [t for t in doc.spans.get(TIMES_KEY, []) if DATED.match(str(t._.sitroom_time_value))]
-    found: dict[int, tuple[str, str]] = {}
-    for segment in doc.spans.get(SEGMENTS_KEY, []):
-        if segment.label_ != UPDATE_MARKER:
-            continue
-        inside = [t for t in dated if segment.start <= t.start and t.end <= segment.end]
-        if inside:
-            value = str(inside[0]._.sitroom_time_value)
-            precision = inside[0]._.sitroom_time_precision or PRECISION_OF[len(value.split("-"))]
-            found[segment._.sitroom_update] = (value, str(precision))
-    return found
-
-
-def event_date(
-    doc: Doc,
-    sentence: Span,
-    trigger: Token,
-    updates: Mapping[int, tuple[str, str]] | None = None,
-) -> tuple[str | None, str | None]:
-    """(value, precision) of the nearest calendar time in the sentence, else of the live-blog
-    update the sentence belongs to (``updates`` from :func:`update_dates`), else the
-    publication day."""
-    best: tuple[int, str, str | None] | None = None
-    for time in doc.spans.get(TIMES_KEY, []):
-        if time.start < sentence.start or time.end > sentence.end:
-            continue
-        value = time._.sitroom_time_value
-        if not value:
-            continue
-        if not DATED.match(str(value)):
-            continue
-        distance = min(abs(time.start - trigger.i), abs(trigger.i - time.end))
-        if best is None or distance < best[0]:
-            best = (distance, str(value), time._.sitroom_time_precision)
-    if best is not None:
-        precision = best[2] or PRECISION_OF[len(best[1].split("-"))]
-        return best[1], str(precision)
-    if updates:
-        for segment in doc.spans.get(SEGMENTS_KEY, []):
-            if segment.start <= trigger.i < segment.end and segment._.sitroom_update in updates:
-                return updates[segment._.sitroom_update]
-    published = doc._.sitroom_published
-    if published:
-        return str(published)[:10], "day"
-    return None, None

@@ -19,6 +19,7 @@ SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
 OBJECT_DEPS = frozenset({"dobj"})
 TARGET_PREPOSITIONS = frozenset({"against", "on", "upon", "with", "into", "at"})
 AIMED_PREPOSITIONS = frozenset({"against", "on", "upon"})
+MOBILIZED_AGAINST = AIMED_PREPOSITIONS | {"toward", "towards"}
 NOMINAL_TARGET_PREPOSITIONS = frozenset({"against", "on", "of", "upon", "with", "over"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 FUTURE_AUX = frozenset({"will", "would", "shall", "'ll", "could", "might", "may"})
@@ -284,6 +285,25 @@ def nominal_target(token: Token, *, recipient: bool = False) -> Token | None:
     if found is None and recipient:
         found = _prepositional(token, frozenset({"to"}))
     return found
+
+
+def aimed_at(trigger: Token, cues: Collection[int] = ()) -> Token | None:
+    """Whom a show of force is aimed at: "massed troops against X", "a build-up on X's
+    border" (never what is moved: the deployed troops are the MOBILIZE event's means)."""
+    verb = _carrier(trigger, cues) if trigger.pos_ in ("NOUN", "PROPN") else None
+    obj = _child(trigger, OBJECT_DEPS)  # "massed tanks against X" hangs it on the tanks
+    for word in (trigger, verb, obj):
+        found = _prepositional(word, MOBILIZED_AGAINST) if word is not None else None
+        if found is not None:
+            return found
+    return None
+
+
+def phrase_target(verb: Token, obj: Token) -> Token | None:
+    """The target of a verb made one trigger with its object: "took control of X", "opened
+    fire on X", "set fire to X"."""
+    prepositions = TARGET_PREPOSITIONS | {"of", "to"}
+    return _prepositional(obj, prepositions) or _prepositional(verb, prepositions)
 
 
 def asked_of(trigger: Token) -> Token | None:

@@ -68,7 +68,7 @@ def sense_of(
     verb: Token, key: str, lexicon: EventLexicon, places: frozenset[int]
 ) -> Trigger | None:
     """The row the sense verb ``key`` takes from the verb's object; None when no row fits
-    (no event)."""
+    or the row that fits says no event."""
     target = event_object(verb)
     classes = object_classes(target, lexicon, places) if target is not None else set()
     for cls, row in lexicon.senses.get(key, ()):

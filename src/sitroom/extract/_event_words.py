@@ -12,7 +12,8 @@ category names (verbs and their nominalisations), not copied from any coded sent
 
 Four smaller tables refine them (see ``_event_senses``): ``event_senses.tsv`` types a verb by
 the class of its object ("evacuated civilians" is AID, "evacuated the base" a RETREAT, "released
-a video" no event), with the classes in ``event_object_classes.tsv``; ``event_reversal_verbs.tsv``
+a video" no event: no row fits, or a row of type ``none`` says so, as for "delivered a
+speech"), with the classes in ``event_object_classes.tsv``; ``event_reversal_verbs.tsv``
 and ``event_reversals.tsv`` say what ending an event of each type is ("lifted the curfew" is
 CONCEDE, "suspended aid" SANCTION); ``event_hazard_words.tsv`` lists natural and accidental
 hazards and the harm words they may cause without any attacker.
@@ -42,6 +43,8 @@ HAZARD_KINDS = frozenset({"hazard", "harm"})
 FORMS = frozenset({"verbal", "nominal"})
 OBJECTS = frozenset({"any", "none", "subject"})
 NO_MODE = "-"
+# The type of a sense row whose object makes the verb no event ("delivered a speech").
+NO_EVENT = "none"
 
 
 @dataclass(frozen=True)
@@ -60,8 +63,8 @@ class EventLexicon:
 
     verbal: Mapping[str, Trigger]
     nominal: Mapping[str, Trigger]
-    # verb key -> ((object class or "*", row), ...): the object decides the type
-    senses: Mapping[str, tuple[tuple[str, Trigger], ...]] = field(default_factory=dict)
+    # verb key -> ((object class or "*", row or None for no event), ...): the object decides
+    senses: Mapping[str, tuple[tuple[str, Trigger | None], ...]] = field(default_factory=dict)
     # noun lemma -> ((class, row), ...): a word of the class in the sentence decides
     noun_senses: Mapping[str, tuple[tuple[str, Trigger], ...]] = field(default_factory=dict)
     # lower-case noun lemma -> its object classes ("soldier" -> person, troops)
@@ -127,12 +130,15 @@ def _row(name: str, kind: str, mode: str) -> Trigger:
 
 def read_refinements(base: EventLexicon, texts: Mapping[str, str]) -> EventLexicon:
     """``base`` with the sense, class, reversal and hazard tables (file name -> TSV text)."""
-    senses: dict[str, list[tuple[str, Trigger]]] = {}
+    senses: dict[str, list[tuple[str, Trigger | None]]] = {}
     noun_senses: dict[str, list[tuple[str, Trigger]]] = {}
     for word, form, cls, kind, mode in _rows(SENSES_FILE, texts[SENSES_FILE], 5):
         if form not in FORMS:
             raise ValueError(f"{SENSES_FILE}: form {form!r} of {word!r} is not one of {FORMS}")
-        table = senses if form == "verbal" else noun_senses
+        if kind == NO_EVENT and form == "verbal":
+            senses.setdefault(word, []).append((cls, None))  # "delivered a speech"
+            continue
+        table: dict = senses if form == "verbal" else noun_senses
         table.setdefault(word, []).append((cls, _row(SENSES_FILE, kind, mode)))
     classes: dict[str, set[str]] = {}
     for word, cls in _rows(CLASSES_FILE, texts[CLASSES_FILE], 2):

@@ -17,8 +17,10 @@ Each event is a span in ``doc.spans[EVENTS_KEY]`` over its trigger, with
 parse, canonical entity names where an entity covers them; "the army said it was fighting"
 gives the speaker as actor; without a named target, the event's place, as PLOVER codes it),
 ``places`` (``[start, end]`` of the place spans attached by a locative preposition, else the
-place nearest the trigger in the parse), ``date``/``date_precision`` (the sentence's nearest
-calendar time, else the date in its live-blog update's marker, else the publication day),
+place nearest the trigger in the parse), ``date``/``date_precision`` (a time phrase of the
+trigger's own clause, else the nearest in the sentence, never a bound such as "until
+Sunday" nor, for a past event, a later day; else the date in its live-blog update's marker,
+else the publication day),
 ``claimed_by``/``stance`` (speaker and stance of the statement whose content holds the
 trigger), ``modality``, ``asserted`` and ``sentence`` (its character bounds). Headings yield
 no events: a headline names an event its paragraph reports.
@@ -44,8 +46,10 @@ from spacy.tokens import Doc, Span, Token
 from ..model import EventType, Stance
 from ._base import SpanFinder, asks_anonymity
 from ._event_claims import claims, cue_tokens
-from ._event_place import attached_places, candidate_places, event_date, update_dates
+from ._event_dates import event_date, update_dates
+from ._event_place import attached_places, candidate_places
 from ._event_roles import (
+    aimed_at,
     asked_of,
     clause_head,
     entity_names,
@@ -54,31 +58,32 @@ from ._event_roles import (
     nominal_target,
     owner,
     participants,
+    phrase_target,
     sentence_of,
     verbal_roles,
 )
 from ._event_senses import context_sense, is_natural_harm, reversal_of, sense_of
+from ._event_structure import (
+    absorbed,
+    heading_tokens,
+    implied_demands,
+    intents,
+    joint_exercise,
+    nominal_keys,
+    quantified,
+    reports,
+    verbal_keys,
+)
 from ._event_words import EventLexicon, Trigger, load_event_words
-from ._extensions import EVENTS_KEY, SEGMENTS_KEY, TIMES_KEY
+from ._extensions import EVENTS_KEY, TIMES_KEY
 
 DEFAULT_NAME = "sitroom_events"
 SPAN_LABEL = "EVENT"
-PHRASE_DEPS = frozenset({"prt", "prep"})
-PARTICLES = frozenset({"away", "back", "down", "off", "out", "up"})
-NOUN_MODIFIER_DEPS = frozenset({"compound", "amod"})
 # A trigger word modifying a noun ("combat experience", "advancing forces") is no event.
 MODIFIER_DEPS = frozenset({"compound", "amod", "nmod"})
 TRIGGER_POS = frozenset({"VERB", "NOUN", "PROPN"})
 TIME_ENTS = frozenset({"DATE", "TIME"})
-HEADING_LABEL = "heading"
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
-# Relations by which a noun trigger belongs to a verb trigger's event ("called for sanctions").
-ABSORBED_DEPS = frozenset({"dobj", "pobj", "attr", "xcomp"})
-# Prepositions of time or circumstance: their noun is an event of its own ("detained during
-# the protest", "agreed to a truce after talks").
-CIRCUMSTANCE_PREPOSITIONS = frozenset(
-    {"after", "amid", "before", "despite", "during", "following", "since", "until"}
-)
 # Types whose target is who receives (the recipient), not what is given.
 RECIPIENT_TYPES = frozenset({EventType.AID, EventType.AGREE, EventType.SUPPORT})
 # Types whose object, when it is a place, is where it happened ("shelled X", "patrolled X").
@@ -89,8 +94,6 @@ MODALITY_STANCE = {
     "future": Stance.announce.value,
     "obligation": Stance.urge.value,
 }
-# Verbs of promising whose infinitive complement names the promised event.
-INTENT_VERBS = frozenset({"offer", "pledge", "promise", "propose", "vow"})
 # Generic nouns a trigger may modify and still name the event: "a mediation effort".
 EVENT_FRAMES = frozenset({"campaign", "effort", "mission", "operation", "process"})
 
@@ -127,7 +130,8 @@ class EventFinder(SpanFinder):
         """Yield one span per event trigger, its ``sitroom_event`` dict filled in."""
         places = candidate_places(doc)
         triggers, ended = self._resolved(doc, _place_tokens(places))
-        if not triggers:
+        cues = cue_tokens(doc)
+        if not triggers and not cues:
             return
         names = entity_names(doc)
         context = _Context(
@@ -135,17 +139,29 @@ class EventFinder(SpanFinder):
             places=places,
             triggers=triggers,
             updates=update_dates(doc),
-            cues=cue_tokens(doc),
+            cues=cues,
             claims=claims(doc, names),
         )
-        skipped = ended | _heading_tokens(doc) | _intents(doc, triggers)
+        skipped = ended | heading_tokens(doc) | intents(doc, triggers)
         for i, (trigger, verbal) in triggers.items():
             token = doc[i]
-            if i in skipped or (not verbal and _absorbed(token, triggers)):
+            if i in skipped or (not verbal and absorbed(token, triggers)):
                 continue
             if self._natural_harm(token, verbal, context):
                 continue
             yield self._event(doc, token, trigger, verbal, context)
+        for cue, clause in implied_demands(doc, triggers, context.cues):
+            yield self._implied_demand(doc, cue, clause, context)
+
+    def _implied_demand(self, doc: Doc, cue: Token, clause: Token, context: _Context) -> Span:
+        """ "X said Y must Z": a DEMAND by the speaker on Y, whatever Z is."""
+        span = self._event(doc, clause, Trigger(EventType.DEMAND, None), True, context)
+        info = span._.sitroom_event
+        speaker = next((c for c in cue.children if c.dep_ in SUBJECT_DEPS), None)
+        subject = next((c for c in clause.children if c.dep_ in SUBJECT_DEPS), None)
+        info["actor"] = participants(speaker, context.names) or info["claimed_by"]
+        info["target"] = participants(subject, context.names)
+        return span
 
     def _resolved(
         self, doc: Doc, places: frozenset[int]
@@ -189,19 +205,21 @@ class EventFinder(SpanFinder):
             return None  # "who asked not to be named": a source's condition, not a demand
         verbal = self.lexicon.verbal
         if token.pos_ in ("NOUN", "PROPN"):
-            found = self._lookup(self.lexicon.nominal, _nominal_keys(token))
+            found = self._lookup(self.lexicon.nominal, nominal_keys(token))
             if found is None or (found.subject_only and token.dep_ not in SUBJECT_DEPS):
                 return None
             return context_sense(token, found, self.lexicon), False
         # the first key found wins, a phrase ("open fire") before the bare verb ("open")
-        key = next((k for k in _verbal_keys(token) if k in self.lexicon.senses or k in verbal), "")
+        key = next((k for k in verbal_keys(token) if k in self.lexicon.senses or k in verbal), "")
         if key in self.lexicon.senses:
             sense = sense_of(token, key, self.lexicon, places)
             return (sense, True) if sense is not None else None
         found = verbal.get(key)
-        if found is None or (found.intransitive and any(c.dep_ == "dobj" for c in token.children)):
+        transitive = any(c.dep_ == "dobj" for c in token.children)
+        if found is None or (found.intransitive and transitive):
             return None
-        return found, True
+        # "teachers struck for a week": an intransitive verb reads its sentence as a noun does
+        return (found if transitive else context_sense(token, found, self.lexicon)), True
 
     def _natural_harm(self, token: Token, verbal: bool, context: _Context) -> bool:
         """True for a death or damage caused by a hazard, not by anyone (no PLOVER event)."""
@@ -220,9 +238,12 @@ class EventFinder(SpanFinder):
     def _event(
         self, doc: Doc, token: Token, trigger: Trigger, verbal: bool, context: _Context
     ) -> Span:
-        if trigger.type is EventType.PROTEST and verbal and _reports(token, context.cues):
+        if trigger.type is EventType.PROTEST and verbal and reports(token, context.cues):
             # "X protested that ...": a protest in words, which PLOVER codes DISAPPROVE
             trigger = Trigger(EventType.DISAPPROVE, None)
+        joint = trigger.type is EventType.MOBILIZE and not verbal
+        if joint and joint_exercise(token, context.cues):
+            trigger = Trigger(EventType.COOPERATE, None)  # PLOVER: joint manoeuvres
         actor_name, target = self._roles(token, trigger, verbal, context)
         clause = clause_head(token)
         sentence = sentence_of(token)
@@ -230,7 +251,10 @@ class EventFinder(SpanFinder):
         attached = attached_places(token, clause, context.places, object_is_place=physical)
         if target is None and attached:
             target = attached[0].text  # PLOVER: an event in X without a named target is aimed at X
-        date, precision = event_date(doc, sentence, token, context.updates)
+        nouns = frozenset(i for i, (_, is_verb) in context.triggers.items() if not is_verb)
+        date, precision = event_date(
+            doc, sentence, token, context.updates, clause=clause, nouns=nouns
+        )
         claimed_by, stance = context.claims.get(token.i, (None, None))
         mood = modality(token)
         if mood is not None and stance != Stance.deny.value:
@@ -254,6 +278,12 @@ class EventFinder(SpanFinder):
         }
         return span
 
+    def _in_phrase(self, verb: Token, word: Token) -> bool:
+        """True when ``word`` is the object a phrase trigger is made of ("opened fire")."""
+        return word.head.i == verb.i and f"{verb.lemma_.lower()} {word.lemma_.lower()}" in (
+            self.lexicon.verbal
+        )
+
     def _roles(
         self, token: Token, trigger: Trigger, verbal: bool, context: _Context
     ) -> tuple[str | None, str | None]:
@@ -262,14 +292,19 @@ class EventFinder(SpanFinder):
         if verbal:
             actor, target = verbal_roles(token, recipient=recipient)
             event = target if target is None or target.i in context.triggers else None
-            event = event or (_quantified(target) if target is not None else None)
+            event = event or (quantified(target) if target is not None else None)
             if event is not None and event.i in context.triggers:
                 # an event is no participant: "imposed sanctions on X" aims at X
                 target = nominal_target(event, recipient=recipient)
+            if target is not None and self._in_phrase(token, target):
+                # "took control of X", "opened fire on X": the object is part of the trigger
+                target = phrase_target(token, target)
             if target is None and trigger.type is EventType.DEMAND:
                 target = asked_of(token)  # "demanded autonomy from the authorities"
         else:
             actor, target = nominal_roles(token, context.cues, recipient=recipient)
+        if trigger.type is EventType.MOBILIZE:
+            target = aimed_at(token, context.cues)  # the troops moved are no target
         actor_name = participants(actor, context.names)
         if actor_name is None and actor is not None and actor.lower_ in SPEAKER_PRONOUNS:
             actor_name = actor.lower_
@@ -299,78 +334,5 @@ def event_places(finder: EventFinder, token: Token) -> list[Span]:
     return attached_places(token, clause_head(token), places, object_is_place=physical)
 
 
-def _reports(verb: Token, cues: frozenset[int]) -> bool:
-    """True for a verb that introduces reported content ("protested that ...")."""
-    return verb.i in cues or any(c.dep_ == "ccomp" for c in verb.children)
-
-
 def _place_tokens(places: list[Span]) -> frozenset[int]:
     return frozenset(i for span in places for i in range(span.start, span.end))
-
-
-def _intents(doc: Doc, triggers: dict[int, tuple[Trigger, bool]]) -> set[int]:
-    """Promise-like verbs ("offered to withdraw", "vowed to retaliate") whose complement is an
-    event: the complement, marked future, is the event (PLOVER types the promised act)."""
-    found: set[int] = set()
-    for i, (_row, verbal) in triggers.items():
-        token = doc[i]
-        if not verbal or token.lemma_.lower() not in INTENT_VERBS:
-            continue
-        complements = {c.i for c in token.children if c.dep_ == "xcomp"}
-        if any(j in complements or clause_head(doc[j]).i in complements for j in triggers):
-            found.add(i)
-    return found
-
-
-def _absorbed(token: Token, triggers: dict[int, tuple[Trigger, bool]]) -> bool:
-    """True when a noun trigger is the object of a verb trigger ("called for sanctions"),
-    also through a quantity ("imposed a barrage of sanctions")."""
-    if token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.pos_ == "NOUN":
-        token = token.head.head
-    if token.dep_ not in ABSORBED_DEPS:
-        return False
-    if token.dep_ == "pobj" and token.head.lower_ in CIRCUMSTANCE_PREPOSITIONS:
-        return False  # "arrested during the protest": two events
-    head = token.head.head if token.head.dep_ == "prep" else token.head
-    found = triggers.get(head.i)
-    return found is not None and found[1]
-
-
-def _heading_tokens(doc: Doc) -> set[int]:
-    """Tokens of headings: a headline names an event its paragraph reports."""
-    return {
-        i
-        for span in doc.spans.get(SEGMENTS_KEY, [])
-        if span.label_ == HEADING_LABEL
-        for i in range(span.start, span.end)
-    }
-
-
-def _quantified(token: Token) -> Token:
-    """The noun inside "a barrage of X", "some of X"; else the token itself."""
-    for child in token.children:
-        if child.dep_ == "prep" and child.lower_ == "of":
-            inner = next((c for c in child.children if c.dep_ == "pobj"), None)
-            if inner is not None:
-                return inner
-    return token
-
-
-def _verbal_keys(token: Token) -> Iterator[str]:
-    lemma = token.lemma_.lower()
-    for child in token.children:
-        if child.dep_ in PHRASE_DEPS or (child.dep_ == "advmod" and child.lower_ in PARTICLES):
-            yield f"{lemma} {child.lower_}"  # "stepped down" is often parsed as an adverb
-        elif child.dep_ == "dobj":  # "opened fire", "set fire", "stopped work"
-            yield f"{lemma} {child.lemma_.lower()}"
-    yield lemma
-
-
-def _nominal_keys(token: Token) -> Iterator[str]:
-    lemma = token.lemma_.lower()
-    for child in token.children:
-        if child.dep_ in NOUN_MODIFIER_DEPS and child.i < token.i:
-            yield f"{child.lemma_.lower()} {lemma}"
-            yield f"{child.lower_} {token.lower_}"
-    yield token.lower_
-    yield lemma
