@@ -43,7 +43,10 @@ def _ours(docs: list[Doc]) -> list[list[PredictedStatement]]:
         found = []
         for span in doc.spans.get(STATEMENTS_KEY, []):
             info = span._.sitroom_statement or {}
-            source = info.get("speaker_start"), info.get("speaker_end")
+            # the source phrase as written ("she"), as predict_statements scores it
+            source = info.get("source_start"), info.get("source_end")
+            if None in source:
+                source = info.get("speaker_start"), info.get("speaker_end")
             cue = info.get("cue_start"), info.get("cue_end")
             found.append(
                 PredictedStatement(
@@ -52,6 +55,7 @@ def _ours(docs: list[Doc]) -> list[list[PredictedStatement]]:
                     cue if None not in cue else None,  # type: ignore[arg-type]
                     info.get("speaker"),
                     info.get("stance"),
+                    info.get("mode"),
                 )
             )
         predicted.append(found)

@@ -135,6 +135,32 @@ def test_score_gendergap_leaves_out_thought_and_perception() -> None:
     assert score_polnear([polnear], [[said, believed]])["content_recall"] == 1.0
 
 
+def test_score_gendergap_leaves_out_reported_questions() -> None:
+    """ "asked whether ...": GenderGapTracker's quotes say something; a question claims nothing."""
+    gold = GoldDocument("d", "x" * 100, [GoldAttribution(((10, 20),), reference="Ana Ruiz")])
+    said = PredictedStatement((10, 20), None, None, "Ana Ruiz", "assert", "speech")
+    asked = PredictedStatement((40, 50), None, None, "Ana Ruiz", "assert", "question")
+    scores = score_gendergap([gold], [[said, asked]])
+    assert scores["predicted_quotes"] == 1 and scores["quote_precision_03"] == 1.0
+
+
+def test_predict_statements_source_is_the_phrase_as_written(pipeline) -> None:
+    """PolNeAR marks the source where the attribution writes it ("she"), not the earlier
+    mention of the person it resolves to."""
+    from sitroom.evaluate.attribution import predict_statements
+
+    text = 'Mayor Alma Reyes toured the harbour on Monday.\n"We are ready," she said.'
+    (found,) = predict_statements(pipeline.nlp, [text])
+    quote = next(p for p in found if text[p.content[0] : p.content[1]].startswith('"We'))
+    assert quote.speaker == "Alma Reyes"
+    assert quote.source is not None and text[quote.source[0] : quote.source[1]] == "she"
+    start = text.index('"We')
+    gold = GoldDocument(
+        "d", text, [GoldAttribution(((start, start + 15),), source=((start + 16, start + 19),))]
+    )
+    assert score_polnear([gold], [found])["source_recall"] == 1.0
+
+
 def test_score_polnear_pairs_one_to_one_and_exact() -> None:
     text = 'Officials said "the road was open." Others disagreed.'
     gold = GoldDocument(
@@ -172,14 +198,13 @@ def test_polnear_view_drops_a_statement_nested_in_another() -> None:
     assert score_polnear([gold], [[outer, inner]])["content_precision"] == 1.0
 
 
-def test_evaluate_attribution_on_gendergap_sample() -> None:
+def test_evaluate_attribution_on_gendergap_sample(pipeline) -> None:
     """A real run on a few GenderGapTracker articles (the full run is in the report)."""
     from sitroom.evaluate.attribution import predict_statements
-    from sitroom.pipeline import load_nlp
 
     _, documents = load_attribution_data(require_path(DATA / "gendergap"), "dev")
     sample = documents[:4]
-    predicted = predict_statements(load_nlp(), [d.text for d in sample])
+    predicted = predict_statements(pipeline.nlp, [d.text for d in sample])
     scores = score_gendergap(sample, predicted)
     assert scores["gold_quotes"] == sum(len(d.attributions) for d in sample)
     assert scores["quote_f1_03"] > 0.5

@@ -7,13 +7,12 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from sitroom.extract._extensions import STATEMENTS_KEY
-from sitroom.pipeline import load_nlp
 
 
-@pytest.fixture(scope="session")
-def nlp() -> Language:
-    """The full Sitroom pipeline, loaded once for this module's session."""
-    return load_nlp()
+@pytest.fixture(scope="module")
+def nlp(pipeline) -> Language:
+    """The full Sitroom pipeline (the session's, from ``conftest.py``)."""
+    return pipeline.nlp
 
 
 _KEEP: list[Doc] = []  # spans stay valid only while their doc lives

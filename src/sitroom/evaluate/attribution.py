@@ -1,7 +1,8 @@
 """Score statements against GenderGapTracker and PolNeAR attribution gold data.
 
-GenderGapTracker (its ``evaluate_quotes`` method, re-implemented; it annotates speech only, so
-statements of what someone saw, believed or wanted are left out): a gold quote matches the
+GenderGapTracker (its ``evaluate_quotes`` method, re-implemented; it annotates speech that says
+something, so statements of what someone saw, believed or wanted, and reported questions ("asked
+whether ...", mode ``question``: its table holds none), are left out): a gold quote matches the
 unmatched prediction that covers the largest share of the gold characters, if that share is
 above the threshold (0.3 and 0.8); pairs are one to one. ``speaker_accuracy`` is the share of
 0.3-matched quotes whose predicted speaker name equals the gold resolved ``reference``
@@ -15,7 +16,10 @@ quotation interrupted by its reporting clause is one attribution with discontinu
 no cue of its own. So a prediction inside another's content is dropped, and a cue-less
 prediction that continues the same speaker's statement in the same paragraph joins it as a
 further content piece. Then predictions and gold attributions pair one to one by content
-overlap (largest first).
+overlap (largest first). A prediction's source is the phrase the attribution writes ("she",
+"who", "Jo Roe, the mayor,": the statement's ``source_start``/``source_end``), as PolNeAR marks
+it, not the earlier mention the speaker resolves to; the speaker's span stands in when a
+statement has no source phrase.
 ``content_f1`` counts paired attributions; ``source_f1`` and ``cue_f1`` count pairs whose
 source (cue) spans also overlap, over predictions and gold items that have one. The ``_exact``
 variants require equal spans once edge spaces, punctuation and quote marks are trimmed.
@@ -116,7 +120,8 @@ def predict_statements(nlp: Language, texts: Iterable[str]) -> list[list[Predict
             found.append(
                 PredictedStatement(
                     (span.start_char, span.end_char),
-                    _pair(info.get("speaker_start"), info.get("speaker_end")),
+                    _pair(info.get("source_start"), info.get("source_end"))
+                    or _pair(info.get("speaker_start"), info.get("speaker_end")),
                     _pair(info.get("cue_start"), info.get("cue_end")),
                     info.get("speaker"),
                     info.get("stance"),
@@ -183,7 +188,7 @@ def score_gendergap(
     for threshold in GENDERGAP_THRESHOLDS:
         tp = fp = fn = speaker_equal = speaker_overlap = 0
         for document, found in zip(documents, predicted, strict=True):
-            # GenderGapTracker annotates speech, not what someone saw, heard, believed or wanted
+            # GenderGapTracker annotates speech, not what someone saw, believed, wanted or asked
             found = [p for p in found if _is_speech(p)]
             pairs, unmatched = _match_gendergap(document.attributions, found, threshold)
             tp += len(pairs)

@@ -21,6 +21,7 @@ from ._statement_words import StatementWords
 PRONOUN_GENDER = {"he": "m", "him": "m", "she": "f", "her": "f"}
 POSSESSIVE_PRONOUNS = {"his": "he", "her": "she", "its": "it", "their": "they"}
 GENDER_HONORIFICS = {"mr": "m", "mr.": "m", "mrs": "f", "mrs.": "f", "ms": "f", "ms.": "f"}
+QUOTE_OPENERS = "\"“‘'«"
 SINGULAR_GROUP_TYPES = frozenset({"organization", "country", "outlet"})
 ANONYMOUS_ROLE = "role"
 """The class of person nouns ("official", "witness") that often stand for an unnamed person."""
@@ -72,7 +73,10 @@ class SpeakerFocus:
                 )
 
             found = self._antecedent(token.idx, accept)
-            if found is not None and found.entity is None:
+            introduced = self._introduced(token, accept)
+            if introduced is not None and (found is None or found.start < introduced.start):
+                found = introduced  # 'for accountant Jo Roe, 50. "...," she says'
+            elif found is not None and found.entity is None:
                 # "his doctor ... he said": a named person in focus outranks a description
                 named = self._nearest(
                     token.idx,
@@ -98,6 +102,30 @@ class SpeakerFocus:
         if found is None:
             return Speaker(start, end, token.text, None, "unknown", word == "they", None, False)
         return replace(found, start=start, end=end)
+
+    def _introduced(self, token: Token, accept: object) -> Speaker | None:
+        """The one person the sentence before names, when the pronoun's sentence opens with a
+        quotation ('... for accountant Jo Roe, 50. "I feel better," she says'): news writing
+        names a voice, then quotes it, even when the name is not a subject."""
+        sentence = token.sent
+        opening = self.text[sentence.start_char : token.idx].lstrip()
+        if not opening or opening[0] not in QUOTE_OPENERS or sentence.start == 0:
+            return None
+        before = self.doc[sentence.start - 1].sent
+        if "\n" in self.text[before.start_char : sentence.start_char]:
+            return None  # another paragraph: its people are not introduced for this quotation
+        named = {
+            (start, end, name)
+            for start, end, name in self.full_names.persons
+            if before.start_char <= start < before.end_char
+        }
+        names = {name for _, _, name in named}
+        if len(names) != 1:
+            return None
+        start, end, name = max(named)
+        name = self.full_names.expand(name, start)
+        person = Speaker(start, end, name, name, "person")
+        return person if accept(person) else None  # type: ignore[operator]
 
     def _gender_of(self, name: str, default: str) -> str:
         """The gender the text gives ``name`` (a pronoun, an honorific), else its first name's."""

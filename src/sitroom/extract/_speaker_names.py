@@ -17,6 +17,8 @@ HINT_GENDER = {"he": "m", "his": "m", "him": "m", "she": "f", "her": "f", "hers"
 MAX_HINT_TOKENS = 40
 """How far after a person's mention a he/his/she/her still hints at that person's gender."""
 _POSSESSOR = re.compile(r"['’]s ")
+MAX_STRANDED_TOKENS = 4
+"""Tokens of a name the parser may cut off as a sentence before its verb ("Jo Roe" | "said")."""
 
 
 @dataclass(frozen=True)
@@ -140,3 +142,29 @@ def gender_hints(doc: Doc, entity_at: dict[int, tuple[str, str]]) -> dict[str, s
             hints.setdefault(last[1], gender)
             last = None
     return hints
+
+
+def stranded_subject(verb: Token) -> Token | None:
+    """The name the parser cut off as a sentence of its own just before a subjectless verb
+    ("Roe" | "said he would run", often after a heading line): that name is the subject."""
+    if verb.i == 0 or not verb.is_sent_start or verb.pos_ != "VERB":
+        return None
+    if any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in verb.children):
+        return None
+    name = verb.doc[verb.i - 1].sent
+    if len(name) > MAX_STRANDED_TOKENS or name.root.pos_ != "PROPN":
+        return None
+    if any("\n" in t.text or "\n" in t.whitespace_ or t.pos_ in ("VERB", "AUX") for t in name):
+        return None  # a heading line or a clause of its own, not a cut-off name
+    return name.root
+
+
+def is_stranded_subject(token: Token) -> bool:
+    """True for the root of a cut-off name sentence that :func:`stranded_subject` gives."""
+    if token.dep_ != "ROOT" or token.pos_ != "PROPN":
+        return False  # cheap checks first: this runs for every token of the text
+    sentence = token.sent
+    if token.i != sentence.root.i or sentence.end >= len(token.doc):
+        return False
+    found = stranded_subject(token.doc[sentence.end])
+    return found is not None and found.i == token.i

@@ -24,7 +24,14 @@ from spacy.tokens import Doc, Token
 
 from ._extensions import ENTITIES_KEY, PLACES_KEY
 from ._speaker_focus import ANONYMOUS_ROLE, SpeakerFocus, named_person
-from ._speaker_names import FullNames, Speaker, gender_hints, has_age, is_common_word
+from ._speaker_names import (
+    FullNames,
+    Speaker,
+    gender_hints,
+    has_age,
+    is_common_word,
+    is_stranded_subject,
+)
 from ._statement_words import StatementWords
 
 ENTITY_SPEAKER_TYPES = {
@@ -94,6 +101,7 @@ class SpeakerResolver(SpeakerFocus):
         self.captions: dict[int, bool] = {}  # line start -> is a photo caption
         for token in doc:
             candidate = token.dep_ in _SUBJECT_DEPS or _is_according_source(token)
+            candidate = candidate or is_stranded_subject(token)  # "Roe" | "said ..."
             if candidate and not inside_quote[token.i] and not self._in_caption(token.idx):
                 speaker = self._resolve(token)
                 if speaker is not None:

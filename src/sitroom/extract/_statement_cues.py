@@ -10,22 +10,25 @@ from spacy.tokens import Doc, Token
 from ._quotes import Quote
 from ._speakers import Speaker, SpeakerResolver
 from ._statement_channels import channel_of, cue_end, is_aside, token_end
-from ._statement_words import StatementWords
+from ._statement_subjects import cue_subject, may_speak, share_speaker, source_span
+from ._statement_words import SPEECH, StatementWords
 
 _CONTENT_DEPS = frozenset({"dobj", "prep", "dative", "attr", "oprd", "xcomp", "acomp", "pcomp"})
 _INVERTED_DEPS = frozenset({"parataxis", "ccomp"})
-_BORROW_DEPS = frozenset({"advcl", "conj", "xcomp"})
 _SUBJECT_DEPS = frozenset({"nsubj"})
 _EDGE_PUNCT = " \t\n,;:.–—-"
 _QUOTE_GAP = " \t,;:–—-"  # what may separate a quotation from the clause reporting it
 _QUESTION_WORDS = frozenset({"whether", "if", "why", "how", "what", "when", "where", "who"})
-_PERSONAL = frozenset({"he", "she", "they", "we", "i"})
 _DANGLING = frozenset({"and", "or", "but", "while", "as"})
 _COORDINATORS = frozenset({"and", "but"})
 _OPENING_MARKS = "\"'“‘«—–-"
 _INVERSION_MARKS = ",;:\"'”’—–-"  # what ends a clause reported before its speaker
+QUESTION = "question"
+"""The mode of a reported question ("asked whether ..."): speech that claims nothing."""
 MIN_LEAD_WORDS = 2
 """Words a sentence must hold before a quotation for them to join the statement."""
+MIN_QUOTE_WORDS = 4
+"""Words a quotation before a cue needs to be its content when a clause follows the cue."""
 MAX_QUOTE_GAP = 3
 """Characters a quotation may end before the sentence of the clause that reports it."""
 
@@ -45,6 +48,7 @@ class Found:
     cue_text: str | None = None
     same_as: tuple[int, int] | None = None
     mode: str = "speech"  # speech, thought ("believes", "wants") or perception ("saw")
+    source: tuple[int, int] | None = None  # the source phrase as written here ("who", "he")
 
     def as_dict(self) -> dict[str, Any]:
         """The ``sitroom_statement`` extension value."""
@@ -63,6 +67,8 @@ class Found:
             "speaker_end": speaker.end if speaker else None,
             "same_as": self.same_as,
             "mode": self.mode,
+            "source_start": self.source[0] if self.source else None,
+            "source_end": self.source[1] if self.source else None,
         }
 
 
@@ -89,10 +95,11 @@ def find_statements(
         stance = words.stance(token.lemma_.lower(), particles)
         if stance is None:
             continue
-        subject = _subject(token)
+        subject = cue_subject(token, inside)
         outer = _outer_cue(token, words)
         if outer is not None:
-            subject = _subject(outer)  # "said the town was safe and denied ...": the sayer denies
+            # "said the town was safe and denied ...": the sayer denies
+            subject = cue_subject(outer, inside)
         if subject is None:
             continue
         content = _content(doc, text, sentences, token, subject, quotes, used, words)
@@ -100,15 +107,31 @@ def find_statements(
             continue
         start, end, kind = content
         speaker = resolver.speaker(subject)
-        if token.lemma_.lower() in words.speaker_only and not _may_speak(speaker, subject, words):
+        if speaker is None or speaker.type == "unknown":
+            speaker = share_speaker(subject, resolver, words) or speaker
+        if token.lemma_.lower() in words.speaker_only and not may_speak(speaker, subject, words):
             continue  # "an invasion that claimed dozens of lives", "data suggest"
+        mode = words.mode(token.lemma_.lower(), particles)
+        if mode == SPEECH and _is_question(doc, start, token):
+            mode = QUESTION  # "asked whether ...", "explained why ...": asks, claims nothing
         cue_stop = cue_end(token, words)
         channel = channel_of(text, token, words)
         found.append(
             Found(start, end, kind, speaker, token.idx, cue_stop, stance, channel,
-                  text[token.idx : cue_stop], mode=words.mode(token.lemma_.lower(), particles))
+                  text[token.idx : cue_stop], mode=mode, source=source_span(subject))
         )  # fmt: skip
     return found
+
+
+def _is_question(doc: Doc, start: int, cue: Token) -> bool:
+    """True when the content after ``cue`` is an indirect question ("asked whether the deal
+    held", "explained how it works"): its question word belongs to the reported clause itself,
+    not to a clause inside it ("said when prices rise, sales fall" reports a claim)."""
+    span = doc.char_span(start, start + 1, alignment_mode="expand")
+    if span is None or span[0].i <= cue.i or span[0].lower_ not in _QUESTION_WORDS:
+        return False
+    word = span[0]
+    return cue.i in (word.head.i, word.head.head.i)
 
 
 def _is_cue(token: Token, words: StatementWords) -> bool:
@@ -132,36 +155,6 @@ def _outer_cue(token: Token, words: StatementWords) -> Token | None:
     return None
 
 
-def _may_speak(speaker: Speaker | None, subject: Token, words: StatementWords) -> bool:
-    """A speaker of a known kind, or a personal pronoun; not a document ("the data suggest")."""
-    if speaker is None:
-        return False
-    if subject.pos_ != "PROPN" and subject.lemma_.lower() in words.documents:
-        return False  # "the data suggest"; not "The Post reports" (a named outlet)
-    pronoun = speaker.entity is None and speaker.name.lower() in _PERSONAL
-    return speaker.type != "unknown" or pronoun
-
-
-def _subject(token: Token) -> Token | None:
-    """The speaker token: the subject, the passive agent, or the subject borrowed from the head."""
-    if token.tag_ == "VBG" and token.dep_ == "advcl" and _subject(token.head) is not None:
-        return _subject(token.head)  # "praised the troops saying ...": the praiser says it
-    if token.tag_ == "VBG" and token.dep_ == "pcomp" and token.head.dep_ == "prep":
-        return _subject(token.head.head)  # "pitched it by telling them that ..."
-    for _ in range(3):  # "said ..., adding that ...": "adding" borrows "said"'s subject
-        for child in token.children:
-            if child.dep_ in _SUBJECT_DEPS:
-                return child
-            if child.dep_ == "agent":
-                return next((c for c in child.children if c.dep_ == "pobj"), None)
-        if token.dep_ not in _BORROW_DEPS or token.head is token:
-            return None
-        if any(c.dep_ == "nsubjpass" for c in token.children):
-            return None
-        token = token.head
-    return None
-
-
 def _content(
     doc: Doc,
     text: str,
@@ -174,13 +167,15 @@ def _content(
 ) -> tuple[int, int, str] | None:
     """The reported content of ``cue`` as (start, end, kind), or None when it has none."""
     sent_start, sent_end = sentences[cue.i]
-    before = _quote_before(text, sent_start, min(cue.idx, subject.left_edge.idx), quotes, used)
+    complement = [c for c in cue.children if c.dep_ == "ccomp"]
+    # 'On "Fox News Sunday," Roe said the talks failed': a clause after the cue is what was
+    # said; a short quotation before it is a title, not a quote of the speaker
+    shortest = MIN_QUOTE_WORDS if any(c.i > cue.i for c in complement) else 0
+    clause_start = min(cue.idx, subject.left_edge.idx)
+    before = _quote_before(text, sent_start, clause_start, quotes, used, shortest)
     if before is not None:
         return before
-    complement = [c for c in cue.children if c.dep_ == "ccomp"]
     right = [c for c in cue.rights if c.dep_ in _CONTENT_DEPS and not is_aside(c, words)]
-    if complement and complement[0].left_edge.lower_ in _QUESTION_WORDS:
-        return None  # "asked whether ...", "explained why ...": a question, not a claim
     if complement:
         start, end = _subtree_bounds(complement)
         cut = [
@@ -191,12 +186,14 @@ def _content(
             end = min(cut)
         else:
             end = _coordinated_end(text, cue, complement[-1], end, words)
-    elif not right and cue.dep_ in _INVERTED_DEPS:
+    elif _is_inverted(cue, subject, right, words):
         # "Rebels are approaching, the army said": the head clause is the content
         start = sent_start
         end = subject.left_edge.idx if subject.i < cue.i else cue.idx
         if text[start:end].rstrip()[-1:] not in _INVERSION_MARKS:
             return None  # "Jo said she heard people say": no comma, so not an inversion
+        if cue.dep_ == "ROOT" and not _is_main_clause(doc, start, end):
+            return None  # "After the vote, the minister said": no claim before the comma
     else:
         after = _quote_after(doc, text, sent_end, cue, quotes, used)
         if after is not None:
@@ -214,13 +211,43 @@ def _content(
     return _with_quotes(text, start, end, quotes, used)
 
 
+def _is_inverted(cue: Token, subject: Token, right: list[Token], words: StatementWords) -> bool:
+    """True when the cue closes its sentence after the reported clause: the parser hung the
+    cue on that clause ("Rebels are approaching, the army said") or, taking the cue for the
+    main verb, left it with nothing to its right but a phrase ("..., Roe writes in a book")."""
+    if not right and cue.dep_ in _INVERTED_DEPS:
+        return True
+    if cue.dep_ != "ROOT" or not 0 < subject.i < cue.i or cue.nbor(-1).is_punct:
+        return False
+    particles = words.particles_of(cue.lemma_.lower())  # "called for X": X is what was said
+    return all(c.dep_ == "prep" and c.lower_ not in particles for c in right)
+
+
+def _is_main_clause(doc: Doc, start: int, end: int) -> bool:
+    """True when ``start:end`` holds a verb and opens as a main clause, not as an adverbial
+    one ("When the vote failed, ...", "Speaking to students, ...") that sets the scene."""
+    span = doc.char_span(start, end, alignment_mode="contract")
+    if span is None or not any(t.pos_ in ("VERB", "AUX") for t in span):
+        return False
+    first = next((t for t in span if t.pos_ not in ("CCONJ", "PUNCT")), span[0])
+    return first.pos_ not in ("SCONJ", "ADP") and first.tag_ not in ("VBG", "VBN")
+
+
 def _quote_before(
-    text: str, sent_start: int, clause_start: int, quotes: list[Quote], used: set[Quote]
+    text: str,
+    sent_start: int,
+    clause_start: int,
+    quotes: list[Quote],
+    used: set[Quote],
+    shortest: int = 0,
 ) -> tuple[int, int, str] | None:
     """'"...," he said': a quotation ending right before the reporting clause (it may end the
-    sentence before: '"Why?" she asked'), with the words that open its sentence."""
+    sentence before: '"Why?" she asked'), with the words that open its sentence; a quotation
+    of fewer than ``shortest`` words does not count."""
     for quote in quotes:
         if quote in used or quote.end > clause_start or quote.end < sent_start - MAX_QUOTE_GAP:
+            continue
+        if len(text[quote.start : quote.end].split()) < shortest:
             continue
         if text[quote.end : clause_start].strip(_QUOTE_GAP) == "":
             used.add(quote)
@@ -339,7 +366,7 @@ def _according(
     cue_end = source.idx if to is None else to.idx + len(to.text)
     found.append(
         Found(start, end, "indirect", speaker, token.idx, cue_end, "assert", None,
-              text[token.idx : cue_end])
+              text[token.idx : cue_end], source=source_span(source))
     )  # fmt: skip
     return True
 

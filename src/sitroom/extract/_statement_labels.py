@@ -12,18 +12,24 @@ from __future__ import annotations
 
 import re
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from ._quotes import Quote
+from ._speaker_names import is_common_word
 from ._speakers import Speaker, SpeakerResolver
 from ._statement_cues import Found, _with_quotes
 
 KNOWN_SPEAKER_TYPES = frozenset({"person", "organization", "country", "outlet"})
 MIN_LABELLED_WORDS = 3
+MIN_TRANSCRIPT_VOICES = 2
+"""Upper-case paragraph labels ("ROE:", "LEE:") of this many voices make the text a transcript."""
 MAX_CLAUSE_GAP = 40
 """Characters after a quotation searched for the clause that attributes it."""
 _DASH_AFTER = re.compile(r"[^\S\n]*([―—–])[^\S\n]*(?=[A-Z])")
-_LABEL = re.compile(r"\s*((?:[A-Z][\w.'’-]*[^\S\n]+){0,3}[A-Z][\w.'’-]*)[^\S\n]*:[^\S\n]+(?=\S)")
+_LABEL = re.compile(
+    r"\s*([\"“]?)((?:[A-Z][\w.'’-]*[^\S\n]+){0,3}[A-Z][\w.'’-]*)[^\S\n]*:[^\S\n]+(?=\S)"
+)
+"""A name label opening a paragraph ("ROE: ..."), also inside a quoted transcript ('"ROE: ...')."""
 _EDGE = " \t\n,;:.–—-"
 
 
@@ -50,9 +56,10 @@ def find_labelled(
             dash = match.start(1)
             found.append(
                 Found(quote.start, quote.end, "direct", speaker, dash, dash + 1, "assert", None,
-                      text[dash : dash + 1])
+                      text[dash : dash + 1], source=_name_source(doc, text, match.end()))
             )  # fmt: skip
-    found.extend(_before_clauses(doc, text, quotes, spans, used, resolver))
+    cues = {f.cue_start for f in taken if f.cue_start is not None}
+    found.extend(_before_clauses(doc, text, quotes, spans, used, resolver, cues))
     for quote in quotes:
         colon = len(text[: quote.start].rstrip())
         if quote in used or text[colon - 1 : colon] != ":":
@@ -66,20 +73,44 @@ def find_labelled(
                 Found(quote.start, quote.end, "direct", speaker, colon - 1, colon, "assert", None,
                       ":")
             )  # fmt: skip
-    for start, end in paragraphs:
-        match = _LABEL.match(text, start, end)
+    labels = [_LABEL.match(text, start, end) for start, end in paragraphs]
+    transcript = _is_transcript(doc, resolver, labels)
+    for (_, end), match in zip(paragraphs, labels, strict=True):
         if match is None or _overlaps(match.end(), end, spans):
             continue
         content_end = len(text[:end].rstrip(_EDGE))
         if not _is_clause(doc, match.end(), content_end):
             continue  # "Twitter: @handle", "Correction appended: October 2"
-        speaker = _speaker_at(doc, resolver, match.start(1), match.end(1))
+        speaker = _speaker_at(doc, resolver, match.start(2), match.end(2), transcript=transcript)
         if speaker is None:
             continue
-        colon = text.index(":", match.end(1))
-        begin, finish, kind = _with_quotes(text, match.end(), content_end, quotes, used)
-        found.append(Found(begin, finish, kind, speaker, colon, colon + 1, "assert", None, ":"))
+        colon = text.index(":", match.end(2))
+        if match.group(1):  # a quoted transcript: the quotation is the label's, after it
+            begin, finish, kind = match.end(), content_end, "direct"
+        else:
+            begin, finish, kind = _with_quotes(text, match.end(), content_end, quotes, used)
+        found.append(
+            Found(begin, finish, kind, speaker, colon, colon + 1, "assert", None, ":",
+                  source=(match.start(2), match.end(2)))
+        )  # fmt: skip
     return found
+
+
+def _is_transcript(doc: Doc, resolver: SpeakerResolver, labels: list[re.Match[str] | None]) -> bool:
+    """True when upper-case one-word labels of several voices open paragraphs ("ROE:", "LEE:")
+    and one of them is a person the text names: section heads ("ASIA:") are not people."""
+    shouted = {m.group(2): m for m in labels if m is not None and _is_shouted(m.group(2))}
+    if len(shouted) < MIN_TRANSCRIPT_VOICES:
+        return False
+    for match in shouted.values():
+        speaker = _speaker_at(doc, resolver, match.start(2), match.end(2))
+        if speaker is not None and speaker.type == "person" and " " in speaker.name:
+            return True
+    return False
+
+
+def _is_shouted(label: str) -> bool:
+    return label.isupper() and label.isalpha()
 
 
 def _before_clauses(
@@ -89,9 +120,11 @@ def _before_clauses(
     spans: list[tuple[int, int]],
     used: set[Quote],
     resolver: SpeakerResolver,
+    cues: set[int],
 ) -> list[Found]:
     """Quotations followed by a person's clause with no reporting verb ('"...," Jo Roe sings
-    to the crowd'), each attributed to that person."""
+    to the crowd'), each attributed to that person; a verb that reports a content of its own
+    (at one of ``cues``: 'On "Face the Nation," Roe said the talks failed') is not their cue."""
     found = []
     for quote in quotes:
         if quote in used or _overlaps(quote.start, quote.end, spans):
@@ -100,6 +133,8 @@ def _before_clauses(
         if adjacent is not None:
             used.add(quote)
             speaker, verb = adjacent
+            if verb.idx in cues:
+                continue
             found.append(
                 Found(quote.start, quote.end, "direct", speaker, verb.idx,
                       verb.idx + len(verb.text), "assert", None, verb.text)
@@ -173,23 +208,45 @@ def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(s < end and start < e for s, e in spans)
 
 
-def _speaker_at(doc: Doc, resolver: SpeakerResolver, start: int, end: int | None) -> Speaker | None:
-    """The known speaker the name at ``start`` (up to ``end``, or its phrase) denotes."""
+def _name_head(span: Span) -> Token:
+    """The head of the name opening ``span``: the last word of its first run of proper nouns."""
+    head: Token = span[0]
+    for token in span:
+        if token.pos_ != "PROPN" and token.ent_iob_ != "I":
+            break
+        head = token
+    return head
+
+
+def _name_source(doc: Doc, text: str, start: int) -> tuple[int, int] | None:
+    """The name at ``start`` as written (a dash signature's "Jo Roe"), up to the line's end."""
+    line_end = text.find("\n", start)
+    end = len(text) if line_end < 0 else line_end
+    span = doc.char_span(start, end, alignment_mode="contract")
+    if span is None or not len(span):
+        return None
+    head = _name_head(span)
+    return start, head.idx + len(head.text)
+
+
+def _speaker_at(
+    doc: Doc, resolver: SpeakerResolver, start: int, end: int | None, *, transcript: bool = False
+) -> Speaker | None:
+    """The known speaker the name at ``start`` (up to ``end``, or its phrase) denotes; in a
+    ``transcript`` an upper-case label names a person even when the text names them no more."""
     if end is None:
         line_end = resolver.text.find("\n", start)
         end = len(resolver.text) if line_end < 0 else line_end
     span = doc.char_span(start, end, alignment_mode="contract")
     if span is None or not len(span):
         return None
-    head: Token = span[0]
-    for token in span:  # the name's head: the last word of its first run of proper nouns
-        if token.pos_ != "PROPN" and token.ent_iob_ != "I":
-            break
-        head = token
+    head = _name_head(span)
     speaker = resolver.speaker(head)
-    if speaker is None and head.text.isupper():  # a transcript's "ROE:"
+    known = speaker is not None and speaker.type in KNOWN_SPEAKER_TYPES
+    if not known and _is_shouted(head.text):  # a transcript's "ROE:"
         name = resolver.full_names.expand(head.text.title(), head.idx)
-        if name != head.text.title():
+        voice = transcript and not is_common_word(name, resolver.text)
+        if name != head.text.title() or voice:
             return Speaker(head.idx, head.idx + len(head.text), name, name, "person")
     if speaker is None or speaker.type not in KNOWN_SPEAKER_TYPES:
         return None

@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Token
 from ._quotes import Quote
 from ._speakers import SpeakerResolver
 from ._statement_cues import Found, _trim, _with_quotes
+from ._statement_subjects import source_span
 
 NOUN_CUES_FILE = "noun_cues.tsv"
 LIGHT_VERBS_FILE = "light_verbs.txt"
@@ -80,7 +81,7 @@ def find_noun_statements(
         cue_end = _end(token)
         found.append(
             Found(start, end, kind, speaker, token.idx, cue_end, stance, None,
-                  text[token.idx : cue_end], mode=mode)
+                  text[token.idx : cue_end], mode=mode, source=source_span(source))
         )  # fmt: skip
     return found
 

@@ -19,6 +19,7 @@ DOCUMENTS_FILE = "speaker_documents.txt"
 FIRST_NAMES_FILE = "first_names.tsv"
 TEASERS_FILE = "teaser_labels.txt"
 PLACE_NOUNS_FILE = "speaker_places.tsv"
+SHARES_FILE = "speaker_shares.txt"
 NO_PARTICLE = "-"
 SPEECH = "speech"
 MODES = frozenset({SPEECH, "thought", "perception"})
@@ -48,6 +49,7 @@ class StatementWords:
     modes: dict[tuple[str, str], str] = field(default_factory=dict)  # -> speech|thought|...
     teasers: frozenset[str] = frozenset()  # "read more": a line linking another story
     place_nouns: dict[str, frozenset[str]] = field(default_factory=dict)  # "city" -> kinds
+    shares: frozenset[str] = frozenset()  # "majority", "percent": a share of speakers speaks
 
     def stance(self, lemma: str, particles: list[str]) -> str | None:
         """The stance of a reporting verb, preferring a (lemma, particle) row ("call on")."""
@@ -106,4 +108,5 @@ def load_statement_words() -> StatementWords:
         modes,
         teasers,
         place_nouns,
+        frozenset(row[0] for row in _rows(SHARES_FILE)),
     )

@@ -12,10 +12,15 @@ statement repeated in a duplicate paragraph points to the first copy (``same_as`
 
 Each statement is a span in ``doc.spans["sitroom_statements"]`` covering the content, with a
 ``sitroom_statement`` dict (kind, speaker, speaker_type, speaker_entity, cue, stance, channel,
-cue_start/cue_end, speaker_start/speaker_end, same_as, mode). ``mode`` comes from the verb's
-row in ``reporting_verbs.tsv``: ``speech`` ("said"), ``thought`` (a belief or intention:
-"believes that", "wants to") or ``perception`` ("saw"). Noun cues ("Roe's claim that ...") are
-read by ``_statement_nouns.py``. It does not find statements whose speaker is only implied.
+cue_start/cue_end, speaker_start/speaker_end, source_start/source_end, same_as, mode). The
+speaker span is the mention the speaker resolves to; the source span is the phrase as this
+sentence writes it ("she", "who", "Jo Roe, the mayor"). ``mode`` comes from the verb's row in
+``reporting_verbs.tsv``: ``speech`` ("said"), ``thought`` (a belief or intention: "believes
+that", "wants to") or ``perception`` ("saw"); a speech verb reporting an indirect question
+("asked whether ...", "explained how ...") has mode ``question``. A share of a group speaks as
+the group ("a majority of voters", "Twelve percent said"); a transcript's upper-case labels
+('"ROE: ...') name their voices. Noun cues ("Roe's claim that ...") are read by
+``_statement_nouns.py``. It does not find statements whose speaker is only implied.
 """
 
 from __future__ import annotations
