@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 from itertools import combinations
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ from sqlalchemy import select
 
 from ..errors import EvaluationDataError
 from ..merge import merge_stored
+from ..merge._event_score import EventFeatures, explain
 from ..merge._tables import document_duplicates, event_members
 from ..model import Document, DocumentResult
 from ..pipeline import Pipeline
@@ -143,6 +144,21 @@ def score_events(stories: Iterable[Story], pipeline: Pipeline) -> dict[str, floa
 
 def _story_labels(story: Story, pipeline: Pipeline) -> tuple[list[int], list[int]]:
     """Gold event index and predicted merged event of every gold mention the extractor found."""
+    run = _run_story(story, pipeline)
+    return run.gold, run.predicted
+
+
+@dataclass
+class _StoryRun:
+    """One story merged: per found gold mention, its gold event, merged event and member."""
+
+    gold: list[int]
+    predicted: list[int]
+    found: list[tuple[str, str, str, EventFeatures]]  # article id, passage, trigger, member
+    missing: list[tuple[int, str, str, str]]  # gold event index, article id, passage, trigger
+
+
+def _run_story(story: Story, pipeline: Pipeline) -> _StoryRun:
     store = Store.memory()
     try:
         ids: dict[str, str] = {}
@@ -159,10 +175,7 @@ def _story_labels(story: Story, pipeline: Pipeline) -> tuple[list[int], list[int
             merge_stored(store, document.id)
             ids[article["id"]], texts[article["id"]] = document.id, document.text
         with store.engine.connect() as connection:
-            merged = {
-                (row.document_id, row.event_id): row.merged_id
-                for row in connection.execute(select(event_members))
-            }
+            rows = list(connection.execute(select(event_members)).mappings())
         mentions = [
             (m["start"], m["end"], row["document_id"], row["id"])
             for row in store.events()
@@ -170,15 +183,69 @@ def _story_labels(story: Story, pipeline: Pipeline) -> tuple[list[int], list[int
         ]
     finally:
         store.close()
-    gold: list[int] = []
-    predicted: list[int] = []
+    members = {(row["document_id"], row["event_id"]): row for row in rows}
+    run = _StoryRun([], [], [], [])
     for index, event in enumerate(story.events):
         for article_id, context, trigger in event:
             hit = _find(mentions, ids[article_id], texts[article_id], context, trigger)
-            if hit is not None:
-                gold.append(index)
-                predicted.append(merged[hit])
-    return gold, predicted
+            if hit is None:
+                run.missing.append((index, article_id, context, trigger))
+                continue
+            row = members[hit]
+            run.gold.append(index)
+            run.predicted.append(row["merged_id"])
+            run.found.append((article_id, context, trigger, _features(row)))
+    return run
+
+
+def _features(row: Any) -> EventFeatures:
+    names = [field.name for field in fields(EventFeatures)]
+    return EventFeatures(**{name: row[name] for name in names})
+
+
+def event_errors(stories: Iterable[Story], pipeline: Pipeline) -> list[dict[str, Any]]:
+    """Every wrong same-event decision (``false merge`` or ``missed`` pair) with both mentions
+    and the parts of their score, and every gold mention the extractor did not produce
+    (``not extracted``): the material of an error analysis."""
+    errors: list[dict[str, Any]] = []
+    for story in stories:
+        run = _run_story(story, pipeline)
+        names = [f"{story.id}#{index}" for index in range(len(story.events))]
+        for i, j in combinations(range(len(run.gold)), 2):
+            same_gold, same_predicted = (
+                run.gold[i] == run.gold[j],
+                run.predicted[i] == run.predicted[j],
+            )
+            if same_gold == same_predicted:
+                continue
+            first, second = run.found[i], run.found[j]
+            errors.append(
+                {
+                    "story": story.id,
+                    "error": "false merge" if same_predicted else "missed",
+                    "gold": [names[run.gold[i]], names[run.gold[j]]],
+                    "mentions": [_described(first), _described(second)],
+                    **asdict(explain(first[3], second[3])),
+                }
+            )
+        for index, article_id, context, trigger in run.missing:
+            errors.append(
+                {
+                    "story": story.id,
+                    "error": "not extracted",
+                    "gold": [names[index]],
+                    "mentions": [{"article": article_id, "passage": context, "trigger": trigger}],
+                }
+            )
+    return errors
+
+
+def _described(found: tuple[str, str, str, EventFeatures]) -> dict[str, Any]:
+    article_id, context, trigger, member = found
+    keep = ("type", "day", "country", "trigger", "actor", "target", "text", "context")
+    return {"article": article_id, "passage": context, "gold_trigger": trigger} | {
+        name: getattr(member, name) for name in keep
+    }
 
 
 def _find(

@@ -13,15 +13,35 @@ from rapidfuzz import fuzz
 from ..model import DocumentResult, Place
 
 STEM_CHARS = 5
-"""Words are compared on their first characters, once a plural or verb ending is cut, so
-"shelled"/"shelling" and "troops"/"troop" match without a full stemmer."""
+"""Words outside the synonym tables are compared on their first characters, once an inflection
+is cut, so "explosion"/"exploded" and "Ukraine"/"Ukrainian" match without a stemmer."""
 SYNONYMS_FILE = "merge_synonyms.tsv"
-"""Words news reports use for one another ("abducted"/"kidnapped", "truce"/"ceasefire")."""
+"""Event words news reports use for one another ("abducted"/"kidnapped", "shelled"/"pounded")."""
+NOUNS_FILE = "merge_nouns.tsv"
+"""Words for the people and things of events ("gunmen"/"militants", "truce"/"ceasefire")."""
+OPPOSITES_FILE = "merge_opposites.tsv"
+"""Pairs of event word classes that are never one event, however alike the sentences: an
+abduction and the release, an arrest and the protest it broke up."""
+RELATED_FILE = "merge_related.tsv"
+"""Pairs of event word classes that may name one event: "killed in the strike" is the strike."""
+WEAPONS_FILE = "merge_weapons.tsv"
+"""Words naming the weapon of an attack, by kind: a drone raid is not a missile strike."""
+NUMBER_WORDS_FILE = "number_words.tsv"
+"""Number words ("twelve", "thirty"), shared with the figure extractor (``kind``, ``value``)."""
+NUMBER_KINDS = frozenset({"unit", "tens"})
+TIME_UNITS = frozenset({"second", "minute", "hour", "day", "night", "week", "month", "year"})
+YEARS = (1900, 2100)
+"""Whole numbers in this range are read as years, not counts."""
 STOPWORDS_FILE = "merge_stopwords.txt"
 """Function words and words every report uses: they say nothing about which event it is."""
 REPEAT_MARKERS_FILE = "repeat_markers.txt"
 """Words that say an event is another one of its kind ("a second strike", "attacked again")."""
-_ENDINGS = ("ings", "ing", "ied", "ies", "ed", "es", "s")
+CLASS_MARK = "="
+"""Prefix of a synonym class token, so that no cut word is mistaken for a class."""
+_ENDINGS = (("ings", ""), ("ing", ""), ("ied", "y"), ("ies", "y"), ("ed", ""), ("s", ""))
+_KEEP_S = ("ss", "us", "is")  # "press", "bus", "crisis" are not plurals
+_KEEP_DOUBLE = "lsz"  # "shelled" -> "shell", "kidnapped" -> "kidnap"
+MIN_ROOT = 3
 NAME_MATCH = 80.0
 """rapidfuzz token-set ratio (0-100) above which two actor, target or speaker names match."""
 EARTH_RADIUS_KM = 6371.0
@@ -29,9 +49,10 @@ CELL_DEGREES = 1.0
 """Size of the place grid cell used as a blocking key (about 110 km north-south)."""
 NO_CELL = ""
 
-_CACHE_SIZE = 16_384
+CACHE_SIZE = 16_384
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 _SPACE = re.compile(r"\s+")
+_NUMBER = re.compile(r"\b\d{1,3}(?:,\d{3})+\b|\b\d+\b|[^\W\d_]+")
 
 
 def normal(text: str | None) -> str:
@@ -39,26 +60,120 @@ def normal(text: str | None) -> str:
     return _SPACE.sub(" ", text or "").strip().casefold()
 
 
-@functools.lru_cache(maxsize=_CACHE_SIZE)
+def words(text: str | None) -> list[str]:
+    """The casefolded words of ``text``, punctuation dropped."""
+    return _WORD.findall(normal(text))
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def root(word: str) -> str:
+    """A casefolded word without its plural, verb ending, doubled consonant or final "e":
+    "agreed"/"agree", "kidnapped"/"kidnap", "casualties"/"casualty" meet."""
+    word = word.removesuffix("'s").removesuffix("’s")
+    for ending, replacement in _ENDINGS:
+        cut = word[: -len(ending)] + replacement
+        if not word.endswith(ending) or len(cut) < MIN_ROOT:
+            continue
+        if ending == "s":
+            word = word if word.endswith(_KEEP_S) else cut
+        elif len(cut) > MIN_ROOT and cut[-1] == cut[-2] and cut[-1] not in _KEEP_DOUBLE + "aeiou":
+            word = cut[:-1]
+        else:
+            word = cut
+        break
+    return word.rstrip("e") or word
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
 def stem(word: str) -> str:
-    """A word without a plural or verb ending, cut to :data:`STEM_CHARS` characters."""
-    for ending in _ENDINGS:
-        if word.endswith(ending) and len(word) - len(ending) >= 3:
-            word = word[: -len(ending)]
-            break
-    return word[:STEM_CHARS]
+    """The word's synonym class (:data:`CLASS_MARK` + its name), else its root cut to
+    :data:`STEM_CHARS` characters."""
+    found = root(word)
+    return synonyms().get(found) or found[:STEM_CHARS]
 
 
 @functools.cache
 def synonyms() -> dict[str, str]:
-    """Stem -> the stem of its class's first word, from :data:`SYNONYMS_FILE`."""
-    lines = files("sitroom.data").joinpath(SYNONYMS_FILE).read_text("utf-8").splitlines()
+    """Root -> class token, from :data:`NOUNS_FILE` and :data:`SYNONYMS_FILE`."""
+    return _class_table(NOUNS_FILE) | _class_table(SYNONYMS_FILE)
+
+
+@functools.cache
+def event_classes() -> dict[str, str]:
+    """Root -> class token of the event words only (:data:`SYNONYMS_FILE`): the kinds of event."""
+    return _class_table(SYNONYMS_FILE)
+
+
+@functools.cache
+def _class_table(name: str) -> dict[str, str]:
+    lines = files("sitroom.data").joinpath(name).read_text("utf-8").splitlines()
     table: dict[str, str] = {}
     for line in lines[1:]:
         if line.strip():
             word, group = line.split("\t")
-            table[stem(word)] = stem(group)
+            table[root(word)] = CLASS_MARK + group
     return table
+
+
+@functools.cache
+def _weapon_table() -> dict[str, str]:
+    lines = files("sitroom.data").joinpath(WEAPONS_FILE).read_text("utf-8").splitlines()
+    rows = (line.split("\t") for line in lines[1:] if line.strip())
+    return {root(word): weapon for word, weapon in rows}
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def weapons(text: str | None) -> frozenset[str]:
+    """The kinds of weapon ``text`` names ("drones struck" -> {"drone"})."""
+    table = _weapon_table()
+    return frozenset(filter(None, (table.get(root(w)) for w in _WORD.findall(normal(text)))))
+
+
+@functools.cache
+def _number_words() -> dict[str, float]:
+    lines = files("sitroom.data").joinpath(NUMBER_WORDS_FILE).read_text("utf-8").splitlines()
+    rows = (line.split("\t") for line in lines[1:] if line.strip())
+    return {word: float(value) for word, kind, value in rows if kind in NUMBER_KINDS}
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def counts(text: str | None) -> frozenset[float]:
+    """The counts ``text`` states, in digits or one word ("12", "1,200", "thirty"); not "one"
+    ("one of its drivers"), years, or spans of time ("three months", "a 30-day truce")."""
+    table, found = _number_words(), set()
+    words = _NUMBER.findall(normal(text))
+    for word, following in zip(words, [*words[1:], ""], strict=True):
+        value = float(word.replace(",", "")) if word[0].isdigit() else table.get(word)
+        if value is None or value <= 1 or following.rstrip("s") in TIME_UNITS:
+            continue
+        if not (len(word) == len("2024") and YEARS[0] <= value <= YEARS[1]):
+            found.add(value)
+    return frozenset(found)
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def kinds(text: str | None) -> frozenset[str]:
+    """The event classes of the words of ``text`` ("freed" -> the class of "free")."""
+    table = event_classes()
+    return frozenset(filter(None, (table.get(root(w)) for w in _WORD.findall(normal(text)))))
+
+
+@functools.cache
+def opposites() -> frozenset[frozenset[str]]:
+    """Pairs of class tokens from :data:`OPPOSITES_FILE`."""
+    return _class_pairs(OPPOSITES_FILE)
+
+
+@functools.cache
+def related() -> frozenset[frozenset[str]]:
+    """Pairs of class tokens from :data:`RELATED_FILE`."""
+    return _class_pairs(RELATED_FILE)
+
+
+def _class_pairs(name: str) -> frozenset[frozenset[str]]:
+    lines = files("sitroom.data").joinpath(name).read_text("utf-8").splitlines()
+    pairs = (line.split("\t") for line in lines[1:] if line.strip())
+    return frozenset(frozenset(CLASS_MARK + word for word in pair) for pair in pairs)
 
 
 @functools.cache
@@ -68,20 +183,18 @@ def word_list(name: str) -> frozenset[str]:
     return frozenset(line.strip() for line in lines[1:] if line.strip())
 
 
-@functools.lru_cache(maxsize=_CACHE_SIZE)
+@functools.lru_cache(maxsize=CACHE_SIZE)
 def says_repeat(text: str) -> bool:
     """True when ``text`` calls its event another of its kind."""
     return not word_list(REPEAT_MARKERS_FILE).isdisjoint(_WORD.findall(normal(text)))
 
 
 # Every candidate pair compares the same few sentences again: cached, merging is ~4x cheaper.
-@functools.lru_cache(maxsize=_CACHE_SIZE)
+@functools.lru_cache(maxsize=CACHE_SIZE)
 def stems(text: str | None) -> frozenset[str]:
     """Content words of ``text`` as stems, synonyms folded into one stem."""
-    words = _WORD.findall(normal(text))
-    table, stop = synonyms(), word_list(STOPWORDS_FILE)
-    found = (stem(w) for w in words if w not in stop and len(w) > 1)
-    return frozenset(table.get(s, s) for s in found)
+    stop = word_list(STOPWORDS_FILE)
+    return frozenset(stem(w) for w in _WORD.findall(normal(text)) if w not in stop and len(w) > 1)
 
 
 def overlap(a: frozenset[str], b: frozenset[str]) -> float:
