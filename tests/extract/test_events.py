@@ -169,6 +169,11 @@ def test_events_claimed_by_enclosing_statement_speaker(nlp: Language) -> None:
     assert destroyed["place_texts"] == ["Odesa"]
 
 
+def test_events_in_an_indirect_question_are_claimed_by_no_one(nlp: Language) -> None:
+    events = _events(nlp, "A reporter asked whether the navy had shelled the harbour.")
+    assert _one(events, "shelled")["claimed_by"] is None
+
+
 def test_events_denied_event_is_not_asserted(nlp: Language) -> None:
     events = _events(nlp, "The minister denied there had been any air strikes on hospitals.")
     strike = _one(events, "strikes")
