@@ -22,8 +22,10 @@ Latencies are wall-clock per request as the client sees them (client and server 
 machine's cores); p50/p95/p99 per kind and overall, requests/s and errors are printed, and the
 CPU seconds per request of the server processes (from /proc, so other load on the machine
 barely moves it) and of the load generator. The clients speak HTTP/1.1 over raw asyncio streams
-(keep-alive, one connection each) and read only a page's ``next_cursor``: a full HTTP client
-would cost as much CPU as the server it measures. The server runs without its access log.
+(keep-alive, one connection each, opened again when the server closes it; the reconnection
+counts in that request's latency) and read only a page's ``next_cursor``: a full HTTP client
+would cost as much CPU as the server it measures. The server runs without its access log. How
+many client connections each server process holds, halfway through, is printed too.
 """
 
 from __future__ import annotations

@@ -68,7 +68,7 @@ def test_serve_runs_uvicorn_on_loopback(monkeypatch: pytest.MonkeyPatch, tmp_pat
     serve(tmp_path / "served.db", token="s3cret")
     (call,) = calls
     assert (call["host"], call["port"]) == (DEFAULT_HOST, DEFAULT_PORT) == ("127.0.0.1", 8000)
-    assert call["app"].state.settings == Settings(token="s3cret")
+    assert call["app"].state.settings == Settings(token="s3cret", keepalive_requests=0)
 
 
 def test_app_closes_a_connection_after_its_keepalive_requests() -> None:
@@ -76,3 +76,5 @@ def test_app_closes_a_connection_after_its_keepalive_requests() -> None:
     client = Client(app)  # every request comes from the same client address and port
     said = [client.get("/events?limit=1").headers.get("connection") for _ in range(7)]
     assert said == [None, None, "close", None, None, "close", None]
+    endless = Client(create_app(Store.memory(), Settings(keepalive_requests=0)))
+    assert all("connection" not in endless.get("/stats").headers for _ in range(5))

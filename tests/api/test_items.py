@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import json
 import threading
@@ -10,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from sitroom.api import _items
+from sitroom.api import Settings, _deps, _items, create_app
+from sitroom.store import Store, _geo_query
 from sitroom.store._geo_query import haversine_km
 from tests.api.conftest import (
     CLAIMERS,
@@ -20,6 +20,7 @@ from tests.api.conftest import (
     STANCES,
     TOWNS,
     Client,
+    fill,
     make_pair,
 )
 
@@ -248,20 +249,8 @@ def test_items_cursor_is_opaque_json_free(client: Client) -> None:
     assert json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))[0] == "events"
 
 
-@pytest.mark.parametrize(
-    ("query", "inline"),
-    [
-        ("/events?type=ASSAULT&since=2024-01-01", True),
-        ("/places?near=48.1,35.2&radius_km=50", True),
-        ("/events?claimed_by=ministry", False),
-        ("/statements?speaker=marr", False),
-    ],
-)
-def test_items_page_reads_inline_only_when_index_bounded(
-    client: Client, query: str, inline: bool, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # A filter on the item table's own columns may walk the whole key table: that read must
-    # not hold the event loop (the other requests of the worker) while it runs.
+def _threads_of_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The threads ``read_page`` runs on, from now on."""
     threads: list[int] = []
     read_page = _items.read_page
 
@@ -270,11 +259,42 @@ def test_items_page_reads_inline_only_when_index_bounded(
         return read_page(*args)
 
     monkeypatch.setattr(_items, "read_page", recording)
-    loop_thread: list[int] = []
+    return threads
 
-    async def loop_ident() -> None:
-        loop_thread.append(threading.get_ident())
 
-    asyncio.run(loop_ident())  # the client runs its requests with asyncio.run in this thread
+@pytest.mark.parametrize(
+    ("query", "key_only"),
+    [
+        ("/events?type=ASSAULT&since=2024-01-01", True),
+        ("/places?near=48.1,35.2&radius_km=50", True),
+        ("/events?claimed_by=ministry", False),
+        ("/statements?speaker=marr", False),
+    ],
+)
+def test_items_page_reads_inline_only_when_key_only_on_sqlite(
+    client: Client, query: str, key_only: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A filter on the item table's own columns may walk the whole key table, and a PostgreSQL
+    # read waits on the network: neither may hold the event loop (the worker's other requests).
+    threads = _threads_of_reads(monkeypatch)
+    sqlite = client.app.state.store.engine.dialect.driver == "pysqlite"
     assert client.get(query).status_code == 200
-    assert threads and (threads[0] == loop_thread[0]) is inline
+    # The test client runs the app with asyncio.run in this very thread.
+    assert threads and (threads[0] == threading.get_ident()) is (key_only and sqlite)
+
+
+def test_items_page_too_slow_inline_is_read_again_in_a_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    store = Store.memory()  # SQLite: only its reads can be interrupted
+    fill(store, 6)
+    client = Client(create_app(store, Settings()))
+    query = "/events?type=ASSAULT&limit=3"
+    expected = client.get(query).json()
+    threads = _threads_of_reads(monkeypatch)
+    monkeypatch.setattr(_deps, "INLINE_READ_SECONDS", 0.0)
+    monkeypatch.setattr(_geo_query, "PROGRESS_STEPS", 1)  # look at the clock at every step
+    response = client.get(query)
+    assert response.status_code == 200 and response.json() == expected
+    here = threading.get_ident()
+    assert threads[0] == here and threads[1] != here  # interrupted inline, then in a thread

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import create_engine, event, func, select
 
 from sitroom.model import Document, DocumentResult, Event, Mention, Place
-from sitroom.store import Store, _keyset, schema
+from sitroom.store import Store, _geo_plan, _keyset, schema
 from sitroom.store import _geo_query as geo
 from sitroom.store._indexes import (
     KEY_SPECS,
@@ -174,7 +174,7 @@ def test_page_items_matches_brute_force(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     store, truths = filled
-    monkeypatch.setattr(geo, "MAX_STREAM_CELLS", max_cells)
+    monkeypatch.setattr(_geo_plan, "MAX_STREAM_CELLS", max_cells)
     expected = _expected(truths, f)
     assert _walk(store, f, limit=4) == expected
     assert _walk(store, f, limit=500) == expected
@@ -311,3 +311,47 @@ def test_documents_page_reads_the_keyset_index(filled: tuple[Store, list[Truth]]
     store, _ = filled
     plans = _explained(store, lambda c: geo.page_documents(c, after=("2023-03", "d"), limit=5))
     assert "ix_documents_keyset" in plans[0] and "TEMP B-TREE" not in plans[0]
+
+
+def _scans(node: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every scan node of a PostgreSQL JSON plan."""
+    found = [node] if "Scan" in node["Node Type"] else []
+    for child in node.get("Plans", []):
+        found += _scans(child)
+    return found
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])
+@pytest.mark.parametrize(
+    "f",
+    [
+        geo.ItemFilter(since="2023-02-01", type="AID"),  # three date ranges
+        geo.ItemFilter(near=geo.Near(48.5, 35.0, 120.0), since="2023-02-15"),  # cells x ranges
+    ],
+)
+def test_page_keys_read_at_most_a_page_per_stream_on_postgresql(
+    filled: tuple[Store, list[Truth]], f: geo.ItemFilter
+) -> None:
+    # PostgreSQL sorts the union of unlimited members (reading every matching row): each
+    # stream must stop after the page's rows.
+    store, _ = filled
+    limit = 3
+    statements: list[tuple[str, Any]] = []
+
+    def capture(conn: Any, cursor: Any, sql: str, params: Any, context: Any, many: bool) -> None:
+        if "events_keys" in sql and sql.lstrip().upper().startswith(("SELECT", "(")):
+            statements.append((sql, params))
+
+    event.listen(store.engine, "before_cursor_execute", capture)
+    try:
+        with geo.reading(store.engine, store.name) as connection:
+            geo.page_items(connection, "events", f, limit=limit)
+    finally:
+        event.remove(store.engine, "before_cursor_execute", capture)
+    assert statements
+    with store.engine.connect() as connection:
+        for sql, params in statements:
+            plan = connection.exec_driver_sql(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
+            scans = _scans(plan.scalar()[0]["Plan"])
+            fetched = params["n"]  # the statement's LIMIT: the page, or a near page's over-read
+            assert scans and all(s["Actual Rows"] <= fetched for s in scans), (fetched, scans)

@@ -117,10 +117,10 @@ def create_app(
     # A configured tile server is the one other origin the page may load (images only).
     csp = dashboard.content_security_policy(settings.content_security_policy)
     app.add_middleware(SecurityHeaders, content_security_policy=csp)
-    app.add_middleware(KeepAliveLimit, requests=settings.keepalive_requests)
     # A 500 is answered by Starlette's outermost middleware, outside SecurityHeaders: the
     # error handler adds the same headers itself.
     app.state.security_headers = security_headers(csp)
+    app.add_middleware(KeepAliveLimit, requests=settings.keepalive_requests)
     return app
 
 
@@ -171,7 +171,8 @@ def serve(
         )
         return
     with Store(store_url) as store:
-        app = create_app(store, Settings(token=token), dashboard=dashboard)
+        # One process: no other worker to spread connections to (see _keepalive).
+        app = create_app(store, Settings(token=token, keepalive_requests=0), dashboard=dashboard)
         uvicorn.run(app, host=host, port=port, access_log=access_log)
 
 

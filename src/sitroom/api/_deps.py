@@ -13,7 +13,7 @@ from fastapi import Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from ..store import InvalidArgument, Store
-from ..store._geo_query import BBox, Key, Near, key_length
+from ..store._geo_query import BBox, Key, Near, ReadTooSlow, key_length
 from ._settings import MAX_PAGE_SIZE
 
 MAX_FILTER_CHARS = 200
@@ -22,6 +22,8 @@ DEFAULT_RADIUS_KM = 50.0
 MAX_RADIUS_KM = 20_038.0
 """Half the Earth's circumference: every point is within it."""
 MAX_CURSOR_CHARS = 2_000
+INLINE_READ_SECONDS = 0.02
+"""Longest an inline read may hold the event loop before it moves to the thread pool."""
 
 T = TypeVar("T")
 
@@ -45,17 +47,22 @@ async def get_store(request: Request) -> Store:
     return store
 
 
-async def run_read(read: Callable[[], T], *, inline: bool = False) -> T:
-    """``read()``, in the thread pool unless ``inline``.
+async def run_read(read: Callable[[float | None], T], *, inline: bool = False) -> T:
+    """``read(time_limit)``: inline with :data:`INLINE_READ_SECONDS` if ``inline``, else (or
+    when that runs out) in the thread pool without a limit.
 
-    The thread pool keeps the event loop serving other requests while a read runs. A read
-    known to be short (an index-bounded page, see ``_geo_query.index_only``) runs inline: under
-    load, the hop to a thread and the threads' contention for the interpreter cost more CPU than
-    such a read itself, and requests then finish in the order they came.
+    The thread pool keeps the event loop serving the worker's other requests while a read
+    runs. But under load, the hop to a thread and the threads' contention for the interpreter
+    cost more CPU than a short page itself; so pages likely to be short are read inline on
+    SQLite, interrupted if they pass the limit (``_geo_query.ReadTooSlow``) and read again in a
+    thread. An inline read stalls the loop at most that long.
     """
     if inline:
-        return read()
-    return await run_in_threadpool(read)
+        try:
+            return read(INLINE_READ_SECONDS)
+        except ReadTooSlow:
+            pass  # the work so far is lost; the thread pool reads it without a limit
+    return await run_in_threadpool(read, None)
 
 
 StoreDep = Annotated[Store, Depends(get_store)]

@@ -160,10 +160,16 @@ async def entity_filter(
 
 
 def read_page(
-    store: Store, kind: str, filters: ItemFilter, after: Key | None, limit: int
+    store: Store,
+    kind: str,
+    filters: ItemFilter,
+    after: Key | None,
+    limit: int,
+    time_limit: float | None = None,
 ) -> tuple[list[dict[str, Any]], Key | None]:
-    """One page of rows of ``kind`` (database errors become ``StoreError``)."""
-    with reading(store.engine, store.name) as connection:
+    """One page of rows of ``kind`` (database errors become ``StoreError``; ``time_limit``:
+    see ``_geo_query.reading``)."""
+    with reading(store.engine, store.name, time_limit=time_limit) as connection:
         return page_items(connection, kind, filters, after=after, limit=limit)
 
 
@@ -251,12 +257,14 @@ def _add_list(router: APIRouter, kind: str, row_model: type[BaseModel], Filters:
     ) -> Any:
         after = decode_cursor(kind, cursor)
 
-        def read() -> bytes:
-            rows, last = read_page(store, kind, filters, after, limit)
+        def read(time_limit: float | None) -> bytes:
+            rows, last = read_page(store, kind, filters, after, limit, time_limit)
             return page_body(row_model, rows, encode_cursor(kind, last), limit)
 
+        # Only SQLite reads can be interrupted; a PostgreSQL read waits on the network.
+        inline = store.engine.dialect.driver == "pysqlite" and index_only(kind, filters)
         # A Response is sent as it is: response_model only documents the page.
-        body = await run_read(read, inline=index_only(kind, filters))
+        body = await run_read(read, inline=inline)
         return Response(body, media_type=JSON_MEDIA_TYPE)
 
 

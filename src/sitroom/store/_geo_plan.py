@@ -20,6 +20,9 @@ EARTH_RADIUS_KM = 6371.0088
 MAX_STREAM_CELLS = 36
 """Above this many grid cells, a geographic filter scans in key order instead of per cell: each
 cell is one more ordered scan for the page's statement to start and merge."""
+MAX_STREAMS = 128
+"""Most ordered scans one page statement merges (36 cells x 3 date ranges fit; SQLite allows
+500 terms in a compound SELECT)."""
 _CLASS_FILTERS = {"type": str.upper, "metric": str.lower, "stance": str.lower}
 """ItemFilter field stored as a key table's ``class``, and how its value is normalised."""
 
@@ -113,6 +116,8 @@ def plan_page(kind: str, f: ItemFilter) -> Plan:
         if found is not None and (cells is None or len(found) < len(cells)):
             cells = found
     days = day_ranges(f.since, f.until)
+    if cells is not None and len(cells) * len(days) > MAX_STREAMS:
+        cells = None
     streams = days if cells is None else [{**d, "cell": c} for c in cells for d in days]
     if cells is not None:
         index = f"ix_{kind}_keys_cell"
@@ -127,11 +132,12 @@ def plan_page(kind: str, f: ItemFilter) -> Plan:
 
 
 def index_only(kind: str, f: ItemFilter) -> bool:
-    """Whether pages of ``kind`` under ``f`` come from the key table's indexes alone.
+    """Whether ``f`` filters only on the key table's columns, so a page is likely short.
 
-    Such a page reads about a page of index rows whatever the table's size (a grid cell at
-    most, for a cell the filter's box only clips). A filter on the item table's own columns
-    (a speaker, a place name...) may walk far through the keys before a page is full.
+    A filter on the item table's own columns (a speaker, a place name...) may walk far through
+    the keys before a page is full. Key-only pages are usually a page of index rows, but not
+    always (a rare type in a dense grid cell, a small circle beside a dense point): callers
+    that must not wait long read them with a time limit (``_geo_query.reading``).
     """
     return not _residual(kind, f, KEY_SPECS[kind].class_column, {})
 

@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator, Sequence
+import sqlite3
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Engine, func, literal_column, select, tuple_
+from sqlalchemy import Connection, Engine, exc, func, literal_column, select, tuple_
 
 from . import _keyset, _query, schema
 from ._connect import translate_errors
@@ -32,7 +34,6 @@ from ._errors import InvalidArgument
 from ._geo_plan import (
     EARTH_RADIUS_KM,
     EMPTY_STREAM,
-    MAX_STREAM_CELLS,
     BBox,
     ItemFilter,
     Near,
@@ -45,11 +46,11 @@ from ._indexes import KEY_COLUMNS
 
 __all__ = [
     "EARTH_RADIUS_KM",
-    "MAX_STREAM_CELLS",
     "BBox",
     "ItemFilter",
     "Key",
     "Near",
+    "ReadTooSlow",
     "haversine_km",
     "index_only",
     "key_length",
@@ -73,9 +74,22 @@ _MAPPED = "sitroom_mmap"
 ITEM_KINDS = ("events", "statements", "figures", "places", "entities")
 
 
+PROGRESS_STEPS = 5_000
+"""SQLite virtual-machine steps between two looks at the clock of a time-limited read."""
+
+
+class ReadTooSlow(Exception):
+    """A time-limited read ran out of time and was interrupted; nothing was returned."""
+
+
 @contextmanager
-def reading(engine: Engine, name: str) -> Iterator[Connection]:
-    """A read connection whose database errors surface as ``StoreError`` naming ``name``."""
+def reading(engine: Engine, name: str, *, time_limit: float | None = None) -> Iterator[Connection]:
+    """A read connection, in one transaction, whose database errors surface as ``StoreError``.
+
+    ``time_limit`` (seconds, SQLite only) interrupts the statements once it has passed and
+    raises :class:`ReadTooSlow`: a caller on an event loop reads inline only while that is
+    short, and otherwise reads again in a thread.
+    """
     with translate_errors("read", name), engine.connect() as connection:
         if engine.dialect.name == "sqlite" and not connection.info.get(_MAPPED):
             # Pages touch rows all over a large file; reading it through a memory map spares
@@ -86,7 +100,33 @@ def reading(engine: Engine, name: str) -> Iterator[Connection]:
             # One transaction (rolled back on close), so a page's statements see one snapshot:
             # those run on the driver's cursor would not begin it.
             connection.begin()
-        yield connection
+        if time_limit is None or engine.dialect.driver != "pysqlite":
+            yield connection
+            return
+        with _interrupted_after(connection, time_limit) as expired:
+            try:
+                yield connection
+            except (sqlite3.OperationalError, exc.OperationalError):
+                if expired():
+                    raise ReadTooSlow(f"a read of {name!r} took over {time_limit} s") from None
+                raise
+
+
+@contextmanager
+def _interrupted_after(connection: Connection, seconds: float) -> Iterator[Callable[[], bool]]:
+    """SQLite statements on ``connection`` stop with "interrupted" once ``seconds`` have passed."""
+    driver = connection.connection.driver_connection
+    assert isinstance(driver, sqlite3.Connection)
+    ends = time.perf_counter() + seconds
+
+    def expired() -> bool:
+        return time.perf_counter() > ends
+
+    driver.set_progress_handler(expired, PROGRESS_STEPS)  # a true return interrupts
+    try:
+        yield expired
+    finally:
+        driver.set_progress_handler(None, 0)  # the connection goes back to the pool
 
 
 def page_items(
@@ -213,17 +253,14 @@ def _fetch(connection: Connection, plan: Plan, after: Key | None, fetch: int) ->
             start = tuple(after)
         params |= {f"a{j}_{member}": value for j, value in enumerate(start)}
     shape = replace(plan.shape, members=members)
-    # Plain tuples: a page may read hundreds of key rows (see _keyset._keys_statement).
-    rows = [
+    # In key order (the statement's ORDER BY; key text compares byte by byte on every backend,
+    # as Python compares it).
+    return [
         KeyRow((day, pub, document_id, idx), item, lat, lon)
         for day, pub, document_id, idx, item, lat, lon in _keyset.run_tuples(
             connection, ("keys", shape), params
         )
     ]
-    # The database's order is the key order (text compared byte by byte on every backend); the
-    # sort makes the merge's correctness independent of it, at no cost for sorted input.
-    rows.sort()
-    return rows
 
 
 def _within_radius(rows: Sequence[KeyRow], near: Near | None) -> list[KeyRow]:

@@ -79,7 +79,7 @@ def _execute(
     sql, names, defaults = _compiled(connection.dialect, key)
     values = {**defaults, **params}
     args: Any = values if names is None else tuple(values[name] for name in names)
-    if connection.dialect.name == "sqlite":
+    if connection.dialect.driver == "pysqlite":
         return _sqlite_rows(connection, sql, args)
     result = connection.exec_driver_sql(sql, args)
     try:  # plain DBAPI tuples: SQLAlchemy's row objects cost more than the query here
@@ -97,7 +97,8 @@ def _sqlite_rows(
 
     SQLAlchemy's execution context costs about as much as SQLite answering a page's statement.
     Errors are ``sqlite3.Error``, which ``translate_errors`` turns into StoreError as it does
-    SQLAlchemy's.
+    SQLAlchemy's. SQLAlchemy's events (``before_cursor_execute``, echo) do not see these
+    statements.
     """
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
@@ -120,7 +121,7 @@ def pair_params(pairs: Sequence[tuple[str, str]]) -> tuple[int, dict[str, Any]]:
 @functools.lru_cache(maxsize=COMPILED_CACHE_SIZE)
 def _compiled(dialect: Dialect, key: Any) -> tuple[str, tuple[str, ...] | None, dict[str, Any]]:
     """SQL text, the order of its parameters (positional drivers) and their defaults."""
-    compiled = _build(key).compile(dialect=dialect)
+    compiled = _build(key, dialect.name).compile(dialect=dialect)
     names = tuple(compiled.positiontup or ()) if dialect.positional else None
     sql = compiled.string
     index = key[1].index if key[0] == "keys" else None
@@ -132,9 +133,9 @@ def _compiled(dialect: Dialect, key: Any) -> tuple[str, tuple[str, ...] | None, 
     return sql, names, dict(compiled.params)
 
 
-def _build(key: Any) -> Any:
+def _build(key: Any, dialect: str) -> Any:
     if key[0] == "keys":
-        return _keys_statement(key[1])
+        return _keys_statement(key[1], lazy_merge=dialect == "sqlite")
     if key[0] == "rows":
         return _rows_statement(key[1], key[2])
     if key[0] == "mentions":
@@ -145,12 +146,14 @@ def _build(key: Any) -> Any:
 # --- key-table scans ---------------------------------------------------------------------------
 
 
-def _keys_statement(shape: Shape) -> Executable:
+def _keys_statement(shape: Shape, *, lazy_merge: bool) -> Executable:
     """The first ``:n`` rows, in key order, of the union of ``shape.members`` ordered scans.
 
-    Each member is an index range scan already in key order; the compound ``ORDER BY ... LIMIT``
-    merges them lazily (SQLite's ordered compound merge, PostgreSQL's Merge Append), so a page
-    reads about ``n`` key rows whatever the number of streams.
+    Each member is an index range scan already in key order. With ``lazy_merge`` (SQLite) the
+    compound's ``ORDER BY ... LIMIT`` merges the members as they are read and stops after
+    ``n`` rows, whatever the number of streams. PostgreSQL would instead sort every row of
+    every member, so there each member gets its own ``ORDER BY ... LIMIT :n`` (merged by a Merge
+    Append): at most ``n`` rows per stream. (Member limits make SQLite's merge slower.)
     """
     keys = KEY_TABLES[shape.kind]
     order = [keys.c[c] for c in KEY_COLUMNS]
@@ -172,6 +175,8 @@ def _keys_statement(shape: Shape) -> Executable:
     limit = bindparam("n", type_=Integer)
     if len(members) == 1:
         return members[0].order_by(*order).limit(limit)
+    if not lazy_merge:
+        members = [select(m.order_by(*order).limit(limit).subquery()) for m in members]
     return union_all(*members).order_by(*(literal_column(c) for c in KEY_COLUMNS)).limit(limit)
 
 
