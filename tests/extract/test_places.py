@@ -38,6 +38,10 @@ RECORDS = [
     PlaceRecord("Pelska", 45.0, 28.0, "VD", "town", 40_000, 14, "06", set()),
     PlaceRecord("Rudno", 49.05, 22.05, "VD", "town", 40_000, 15, "05", set()),
     PlaceRecord("Rudno", 45.05, 28.05, "VD", "town", 50_000, 16, "06", set()),
+    # a county and a town of one name (the town in state Ostria), and a county named Ostria
+    PlaceRecord("Kessel County", 48.9, 21.2, "VD", "admin2", 20_000, 17, "01", {"Kessel"}),
+    PlaceRecord("Kessel", 45.5, 26.0, "VD", "town", 50_000, 18, "03", set()),
+    PlaceRecord("Ostria County", 44.0, 30.0, "VD", "admin2", 25_000, 19, "07", {"Ostria"}),
 ]
 
 
@@ -131,6 +135,16 @@ def test_places_river_hint_refuses_a_town(nlp: Language) -> None:
     assert _places(_annotated(nlp, words, [(3, 5, "LOC")]))[0][1]["kind"] == "river"
 
 
+def test_places_river_missing_from_the_gazetteer_is_placed_near_its_namesake(
+    nlp: Language,
+) -> None:
+    words = _words("Troops crossed the Marenko River near Horodok Velykyi")
+    place = _places(_annotated(nlp, words, [(3, 5, "LOC"), (6, 8, "GPE")]))[0][1]
+    assert (place["name"], place["precision"], place["country"]) == ("Marenko River", "near", "VD")
+    assert haversine_km(place["lat"], place["lon"], 48.2, 20.3) < 1  # the town of Marenko
+    model.Place(id="p1", **place)  # the contract accepts it
+
+
 def test_places_relative_location_gives_a_near_point(nlp: Language) -> None:
     words = _words("Clashes in Zorivka , about 50 kilometres north of Horodok Velykyi")
     doc = _annotated(nlp, words, [(2, 3, "GPE"), (9, 11, "GPE")])
@@ -160,6 +174,28 @@ def test_places_namesakes_settle_on_one_consistent_province(nlp: Language) -> No
     places = _places(_annotated(nlp, words, [(2, 3, "GPE"), (4, 5, "GPE")]))
     ids = {place["geonameid"] for _, place in places}
     assert ids in ({13, 15}, {14, 16})
+
+
+def test_places_town_then_state_after_a_comma_is_a_qualified_name(nlp: Language) -> None:
+    words = _words("Floods hit Kessel , Ostria on Monday")
+    doc = _annotated(nlp, words, [(2, 3, "GPE"), (4, 5, "GPE")])
+    resolver = nlp.get_pipe("sitroom_places")
+    assert resolver._qualifies(doc, doc[2:3], doc[4:5])
+    assert _places(doc)[0][1]["geonameid"] == 18  # the town in the state of Ostria
+
+
+def test_places_list_of_names_closed_by_a_plural_kind_has_no_qualifier(nlp: Language) -> None:
+    words = _words("Floods hit Kessel , Ostria and Zorivka counties")
+    doc = _annotated(nlp, words, [(2, 3, "GPE"), (4, 5, "GPE"), (6, 7, "GPE")])
+    resolver = nlp.get_pipe("sitroom_places")
+    assert not resolver._qualifies(doc, doc[2:3], doc[4:5])
+    assert [place.get("geonameid") for _, place in _places(doc)] == [17, 19, None]
+
+
+def test_places_comma_then_a_name_of_no_state_is_no_qualifier(nlp: Language) -> None:
+    words = _words("Floods hit Kessel , Tarnitsa on Monday")
+    doc = _annotated(nlp, words, [(2, 3, "GPE"), (4, 5, "GPE")])
+    assert not nlp.get_pipe("sitroom_places")._qualifies(doc, doc[2:3], doc[4:5])
 
 
 def _corpus_nlp(gazetteer_path: Path) -> Language:

@@ -52,6 +52,22 @@ RECORDS = [
     # an airbase known by its town's name, and a town near both
     AIRBASE,
     PlaceRecord("Corby", 40.4, -90.3, "XB", "town", 10_000, 22, "07"),
+    # a suburb also known by its first word, whose namesake elsewhere is a bigger town
+    PlaceRecord("Brannock Springs", 20.0, 60.0, "XD", "village", 3_000, 23, "03", {"Brannock"}),
+    PlaceRecord("Brannock", 25.0, 65.0, "XD", "town", 40_000, 24, "04"),
+    # a country, and its capital named after it
+    PlaceRecord("Quessa", -20.0, 30.0, "XE", "country", 20_000_000, 25),
+    PlaceRecord(
+        "Quessa City", -21.0, 31.0, "XE", "city", 3_000_000, 26, "01", {"Quessa"}, capital=True
+    ),
+    # a province whose namesake city holds a small share of its people
+    PlaceRecord("Lorvane", -30.0, -60.0, "XF", "admin1", 8_000_000, 27, "05"),
+    PlaceRecord("Lorvane", -31.0, -61.0, "XF", "city", 500_000, 28, "05"),
+    # a big city known by the first word of its name, and a village of that name, in Galdor
+    PlaceRecord("Galdor", 55.0, -5.0, "XG", "country", 60_000_000, 29),
+    PlaceRecord("Harwick upon Lee", 55.0, -1.6, "XG", "city", 300_000, 30, "01", {"Harwick"}),
+    PlaceRecord("Harwick", 54.2, -5.9, "XG", "village", 5_000, 31, "02"),
+    PlaceRecord("Harwick", 10.0, 10.0, "XH", "town", 600_000, 32, "01"),
 ]
 
 
@@ -167,6 +183,53 @@ def test_resolve_county_hint_makes_the_short_name_a_main_name(gazetteer: Gazette
     assert [(c.geonameid, c.main) for c in hinted] == [(20, True)]
 
 
+def test_resolve_short_form_takes_the_place_named_in_full(gazetteer: Gazetteer) -> None:
+    # alone, Brannock is the bigger town; after "Brannock Springs" it is that suburb
+    assert _best(gazetteer, "Brannock") == 24
+    assert _best(gazetteer, "Brannock Springs", "Brannock", target="Brannock") == 23
+
+
+def test_resolve_short_form_of_a_country_stays_the_country(gazetteer: Gazetteer) -> None:
+    # "Quessa" beside "Quessa City" is still the country: a country's own name is no short
+    # form of its capital's
+    from sitroom.geo.candidates import candidates_for
+    from sitroom.geo.coherence import longer_names
+
+    names = ["Quessa City", "Quessa", "Brannock Springs", "Brannock"]
+    found = [candidates_for(gazetteer, Mention(n)) for n in names]
+    assert longer_names(names, found) == [[], [], [], [2]]
+    assert _best(gazetteer, "Quessa City", "Quessa", target="Quessa") == 25
+
+
+def test_resolve_city_with_a_small_share_of_its_state_gives_way_to_it(
+    gazetteer: Gazetteer,
+) -> None:
+    # Dunmore the city (another state) wins over Dunmore the state; Lorvane the city, in
+    # Lorvane and with a sixteenth of its people, does not
+    assert _best(gazetteer, "Dunmore") == 13
+    assert _best(gazetteer, "Lorvane") == 27
+
+
+def test_resolve_alias_of_a_far_bigger_city_takes_the_country_evidence(
+    gazetteer: Gazetteer,
+) -> None:
+    # in a report about Galdor, "Harwick" is Galdor's city known by that short name, not
+    # Galdor's village of that name (nor the big Harwick abroad)
+    assert _best(gazetteer, "Harwick") == 32
+    assert _best(gazetteer, "Harwick", "Galdor") == 30
+
+
+def test_resolve_river_missing_from_the_gazetteer_lies_near_its_namesake(
+    gazetteer: Gazetteer,
+) -> None:
+    # no river Fenbury is indexed: beside Tallow Creek, "the Fenbury River" is placed near
+    # the town of Fenbury; alone, it stays unresolved
+    alone = resolve_all(gazetteer, [Mention("Fenbury River")])[0]
+    assert alone.best is None
+    river, _ = resolve_all(gazetteer, [Mention("Fenbury River"), Mention("Tallow Creek")])
+    assert river.near and river.best is not None and river.best.geonameid == 6
+
+
 def _candidate(record: PlaceRecord, *, capital: bool):  # type: ignore[no-untyped-def]
     from sitroom.geo import Candidate
 
@@ -204,7 +267,8 @@ def test_resolve_context_scores_same_with_precomputed_scales_and_distances(
     gazetteer: Gazetteer,
 ) -> None:
     from sitroom.geo.candidates import candidates_for
-    from sitroom.geo.resolve import _evidence, _scales, context_scores, prior
+    from sitroom.geo.coherence import context_scores, document_evidence, scales
+    from sitroom.geo.resolve import prior
 
     names = ["Merrow", "Tallow Creek", "Fenbury", "Dunmore", "Hadley"]
     found = [candidates_for(gazetteer, Mention(n)) for n in names]
@@ -212,9 +276,9 @@ def test_resolve_context_scores_same_with_precomputed_scales_and_distances(
     near: dict[tuple[int, int], bool] = {}
     for number, (cands, table, hint) in enumerate(found):
         scores = [prior(c, table, hint) for c in cands]
-        plain = context_scores(cands, hint, scores, _evidence(found, guesses, number))
-        evidence = _evidence(found, guesses, number, near)
-        evidence.scales = [_scales(c, cands) for c in cands]
+        plain = context_scores(cands, hint, scores, document_evidence(found, guesses, number))
+        evidence = document_evidence(found, guesses, number, near)
+        evidence.scales = [scales(c, cands) for c in cands]
         assert context_scores(cands, hint, scores, evidence) == plain
         assert context_scores(cands, hint, scores, evidence) == plain  # cache filled now
     assert near  # the nearness of candidate and anchor pairs was kept

@@ -21,6 +21,7 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
 from ..geo import context
+from ..geo.candidates import area_candidates
 from ..geo.gazetteer import Candidate, Gazetteer
 from ..geo.names import fold, skeleton
 from ..geo.parts import outlet_words
@@ -215,7 +216,7 @@ class PlaceResolver(Pipe):
             mention = names.setdefault(key, Mention(text))
             mention.hint = mention.hint or context.kind_hint(doc, span.start, span.end)
             following = mentions[index + 1] if index + 1 < len(mentions) else None
-            if following is not None and _qualifies(doc, span, following):
+            if following is not None and self._qualifies(doc, span, following):
                 mention.qualifier = mention.qualifier or following.text
         resolved = dict(zip(names, resolve_all(self.gazetteer, list(names.values())), strict=True))
         spans = []
@@ -225,6 +226,17 @@ class PlaceResolver(Pipe):
             spans.append(copy)
         self._relative(doc, spans)
         doc.spans[self.spans_key] = spans
+
+    def _qualifies(self, doc: Doc, span: Span, following: Span) -> bool:
+        """True for "Athens, Ga." / "Lviv, Ukraine": a comma, then a name that may be a state
+        or a country; not inside a list of names ("Becker, Clay, Douglas and Otter Tail
+        counties": Clay is the next county, not Becker's state)."""
+        if following.start != span.end + 1 or doc[span.end].text != ",":
+            return False
+        if context.list_kind(doc, span.end) is not None:
+            return False
+        text = following._.sitroom_entity_name or following.text
+        return bool(area_candidates(self.gazetteer, text))
 
     def _relative(self, doc: Doc, spans: list[Span]) -> None:
         """Re-place a name said to lie "N km <direction> of Y" when Y is resolved."""
@@ -276,11 +288,6 @@ def _hyphenated(part: Span) -> bool:
     return before or (part.end < len(doc) and doc[part.end].text == "-")
 
 
-def _qualifies(doc: Doc, span: Span, following: Span) -> bool:
-    """True for "Athens, Ga." / "Lviv, Ukraine": a comma, then the next place name."""
-    return following.start == span.end + 1 and doc[span.end].text == ","
-
-
 def _km(one: dict[str, Any], other: dict[str, Any]) -> float:
     return haversine_km(one["lat"], one["lon"], other["lat"], other["lon"])
 
@@ -303,6 +310,14 @@ def _place(text: str, resolution: Resolution) -> dict[str, object]:
     best: Candidate | None = resolution.best
     if best is None:
         return {"name": text, "precision": "unresolved"}
+    if resolution.near:  # "the X River" placed near the town X: the river keeps its name
+        return {
+            "name": text,
+            "lat": round(best.lat, 5),
+            "lon": round(best.lon, 5),
+            "country": best.country,
+            "precision": "near",
+        }
     return {
         "name": best.name,
         "lat": round(best.lat, 5),

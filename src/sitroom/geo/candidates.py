@@ -44,6 +44,8 @@ HINT_KINDS: dict[str, frozenset[str]] = {
     "admin2": frozenset({"admin2"}),
     "continent": frozenset({"continent"}),
 }
+AREA_KINDS = frozenset({"country", "admin1"})
+"""Kinds of the places that can qualify another name ("Athens, Ga.", "Lviv, Ukraine")."""
 STRICT_HINTS = frozenset({"river"})
 """Hints that a candidate of another kind cannot satisfy."""
 # Trailing words that are part of a mention but not of the indexed name ("Kherson region").
@@ -115,6 +117,12 @@ def candidates_for(
             return found, "stem", name_hint
     found = _part_candidates(gazetteer, text)
     return found, ("part" if found else "name"), hint
+
+
+def area_candidates(gazetteer: Gazetteer, text: str) -> list[Candidate]:
+    """The countries and first-level divisions ``text`` may name ("Ukraine", "Ga.")."""
+    cands, _, _ = candidates_for(gazetteer, Mention(text))
+    return [c for c in cands if c.kind in AREA_KINDS]
 
 
 def _named_by_kind(found: list[Candidate], name: str, hint: str | None) -> list[Candidate]:

@@ -66,7 +66,7 @@ def kind_hint(doc: Doc, start: int, end: int) -> str | None:
             return GENERIC_SUFFIXES[following]
         if following in TITLE_HINTS:
             return TITLE_HINTS[following]
-        listed = _list_kind(doc, end)
+        listed = list_kind(doc, end)
         if listed is not None:
             return listed
     if start >= 2 and doc[start - 1].lower_ == "of":
@@ -79,7 +79,7 @@ def kind_hint(doc: Doc, start: int, end: int) -> str | None:
     return None
 
 
-def _list_kind(doc: Doc, end: int) -> str | None:
+def list_kind(doc: Doc, end: int) -> str | None:
     """The kind named by a plural after a list of names that goes on at ``doc[end]``:
     "Becker, Clay and Otter Tail counties" makes each name a county."""
     if doc[end].lower_ in PLURAL_KINDS:
