@@ -4,28 +4,14 @@ from __future__ import annotations
 
 import pytest
 from spacy.language import Language
-from spacy.tokens import Doc, Span
 
-from sitroom.extract._extensions import STATEMENTS_KEY
+from tests.extract._statement_spans import info, statements
 
 
 @pytest.fixture(scope="module")
 def nlp(pipeline) -> Language:
     """The full Sitroom pipeline (the session's, from ``conftest.py``)."""
     return pipeline.nlp
-
-
-_KEEP: list[Doc] = []  # spans stay valid only while their doc lives
-
-
-def statements(nlp: Language, text: str) -> list[Span]:
-    doc = nlp(text)
-    _KEEP.append(doc)
-    return list(doc.spans[STATEMENTS_KEY])
-
-
-def info(span: Span) -> dict:
-    return span._.sitroom_statement
 
 
 def test_statement_indirect_accuse_and_channel(nlp: Language) -> None:
