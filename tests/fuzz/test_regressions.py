@@ -73,6 +73,7 @@ def test_fuzz_regressions_hold_the_found_overflow() -> None:
         ("900000 years ago", date(2022, 2, 25)),  # year arithmetic gave "-897978"
         ("12,000 years ago", date(2022, 2, 25)),
         ("10 millennia from now", date(2022, 2, 25)),  # "12022" is no year
+        ("the year 10000", date(2022, 2, 25)),  # was "this year": the number was ignored
     ],
 )
 def test_time_resolver_leaves_dates_beyond_the_calendar_unresolved(text: str, anchor: date) -> None:

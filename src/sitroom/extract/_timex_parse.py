@@ -130,6 +130,8 @@ class TimexParser:
             parts.decade = ("20" if m[1] in "01" else "19") + m[1]
         elif m := re.search(r"(?<![\d$.,:/])(1\d{3}|20\d{2})(?![\d,%]|\.\d)", t):
             parts.year = parts.year or int(m[1])
+        elif m := re.search(r"\byear\s+(\d{5,})(?!\d)", t):
+            parts.year = int(m[1])  # "the year 10000": past the calendar, left unresolved
         if m := self.re_century.search(t):
             n = int(m[1][:-2]) if m[1][0].isdigit() else int(lex["ordinal"][m[1]])
             parts.century = f"{n - 1:02d}"
