@@ -311,3 +311,10 @@ def test_statement_the_agency_is_the_organisation_named_before(nlp: Language) ->
     )
     found = statements(nlp, text)
     assert [info(s)["speaker"] for s in found] == ["Federal Aviation Administration"]
+
+
+def test_statement_bare_role_joins_only_a_speaker_described_alike(nlp: Language) -> None:
+    other = "A reporter asked about the fire. The mayor said the ferry would sail at noon."
+    assert [info(s)["speaker"] for s in statements(nlp, other)] == ["the mayor"]
+    same = "An official at the harbour spoke first. The official said the ferry would sail."
+    assert [info(s)["speaker"] for s in statements(nlp, same)] == ["An official at the harbour"]

@@ -46,6 +46,8 @@ DEMONYM_STEM = 5
 """Letters a demonym must share with its country's name ("Ukrain-ian", "Russia-n")."""
 MAX_INTRODUCTION_SENTENCES = 2
 """Sentences after "a local coach says" in which the coach may first be named."""
+BROAD_CLASSES = frozenset({"person", ANONYMOUS_ROLE})
+"""Description classes holding many kinds of people ("mayor", "reporter", "witness")."""
 GENERIC_ORGANIZATION = "organization"
 """The class of nouns that name any organisation ("the company"), not one kind ("the army")."""
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
@@ -211,7 +213,7 @@ class SpeakerResolver(SpeakerFocus):
             token.lower_
         )
         speaker_type = entry.speaker_type if entry else "unknown"
-        group = entry.group if entry else None
+        group = self._group_of(token)
         plural = token.tag_ in ("NNS", "NNPS")
         if token.pos_ == "PROPN" and " " not in text:
             full = self.full_names.expand(text, token.idx)
@@ -237,7 +239,7 @@ class SpeakerResolver(SpeakerFocus):
         if earlier is not None:
             return earlier
         if group and self._is_bare_definite(token):
-            earlier = self._antecedent(token.idx, lambda s: s.group == group and s.entity is None)
+            earlier = self._antecedent(token.idx, lambda s: self._same_description(s, token))
             if earlier is None and speaker_type == "organization" and not plural:
                 # "the commission": the organisation last named with that noun ("the Police
                 # Commission"), else ("the company") the organisation last named as a subject
@@ -260,6 +262,25 @@ class SpeakerResolver(SpeakerFocus):
             end = self._phrase_end(token, end)
             return replace(speaker, end=end, name=self._clean(self.text[start:end]))
         return speaker
+
+    def _same_description(self, earlier: Speaker, token: Token) -> bool:
+        """Whether unnamed ``earlier`` is what the bare "the <token>" refers back to: the same
+        class of speaker ("the military" after "the army"), and for the classes holding many
+        kinds of people the same word ("the official" after "an official", not "the mayor"
+        after "a reporter")."""
+        group = self._group_of(token)
+        if earlier.entity is not None or earlier.group != group:
+            return False
+        noun = token.lemma_.lower()
+        return group not in BROAD_CLASSES or any(
+            word.startswith(noun) for word in earlier.name.lower().split()
+        )
+
+    def _group_of(self, token: Token) -> str | None:
+        entry = self.words.descriptions.get(token.lemma_.lower()) or self.words.descriptions.get(
+            token.lower_
+        )
+        return entry.group if entry else None
 
     def _described(self, token: Token, speaker: Speaker) -> Speaker | None:
         """The named person or place a definite description refers back to: "the mayor" after
