@@ -135,15 +135,6 @@ def test_score_gendergap_leaves_out_thought_and_perception() -> None:
     assert score_polnear([polnear], [[said, believed]])["content_recall"] == 1.0
 
 
-def test_score_gendergap_leaves_out_reported_questions() -> None:
-    """ "asked whether ...": GenderGapTracker's quotes say something; a question claims nothing."""
-    gold = GoldDocument("d", "x" * 100, [GoldAttribution(((10, 20),), reference="Ana Ruiz")])
-    said = PredictedStatement((10, 20), None, None, "Ana Ruiz", "assert", "speech")
-    asked = PredictedStatement((40, 50), None, None, "Ana Ruiz", "assert", "question")
-    scores = score_gendergap([gold], [[said, asked]])
-    assert scores["predicted_quotes"] == 1 and scores["quote_precision_03"] == 1.0
-
-
 def test_predict_statements_source_is_the_phrase_as_written(pipeline) -> None:
     """PolNeAR marks the source where the attribution writes it ("she"), not the earlier
     mention of the person it resolves to."""

@@ -1,11 +1,10 @@
 """Score statements against GenderGapTracker and PolNeAR attribution gold data.
 
 GenderGapTracker (its ``evaluate_quotes`` method, re-implemented; it annotates speech that says
-something, so statements of what someone saw, believed or wanted, and reported questions ("asked
-whether ...", mode ``question``: its table holds none), are left out): a gold quote matches the
-unmatched prediction that covers the largest share of the gold characters, if that share is
-above the threshold (0.3 and 0.8); pairs are one to one. ``speaker_accuracy`` is the share of
-0.3-matched quotes whose predicted speaker name equals the gold resolved ``reference``
+something, so statements of what someone saw, believed or wanted are left out): a gold quote
+matches the unmatched prediction that covers the largest share of the gold characters, if that
+share is above the threshold (0.3 and 0.8); pairs are one to one. ``speaker_accuracy`` is the
+share of 0.3-matched quotes whose predicted speaker name equals the gold resolved ``reference``
 (case, leading article and possessive aside); ``speaker_overlap`` is GenderGapTracker's own
 looser check (the predicted speaker span overlaps the annotated one).
 

@@ -16,7 +16,6 @@ from spacy.tokens import Doc, Span
 
 from ._event_roles import participants
 from ._extensions import STATEMENTS_KEY
-from ._statement_cues import QUESTION
 from ._statement_words import Description, load_statement_words
 
 SUBJECT_DEPS = frozenset({"nsubj"})
@@ -36,16 +35,11 @@ def cue_tokens(doc: Doc) -> frozenset[int]:
 
 
 def claims(doc: Doc, names: Mapping[int, str]) -> dict[int, tuple[str | None, str | None]]:
-    """Token index -> (claimant, stance) of the innermost statement whose content holds it.
-
-    An indirect question ("asked whether the army shelled the town") claims nothing.
-    """
+    """Token index -> (claimant, stance) of the innermost statement whose content holds it."""
     found: dict[int, tuple[str | None, str | None]] = {}
     spans = sorted(doc.spans.get(STATEMENTS_KEY, []), key=len, reverse=True)
     for span in spans:  # longest first, so an inner statement overwrites its outer one
         info = span._.sitroom_statement or {}
-        if info.get("mode") == QUESTION:
-            continue
         claim = (claimant(span, info.get("speaker"), names), info.get("stance"))
         for i in range(span.start, span.end):
             found[i] = claim

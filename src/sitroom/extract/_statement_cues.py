@@ -23,8 +23,6 @@ _DANGLING = frozenset({"and", "or", "but", "while", "as"})
 _COORDINATORS = frozenset({"and", "but"})
 _OPENING_MARKS = "\"'“‘«—–-"
 _INVERSION_MARKS = ",;:\"'”’—–-"  # what ends a clause reported before its speaker
-QUESTION = "question"
-"""The mode of a reported question ("asked whether ..."): speech that claims nothing."""
 MIN_LEAD_WORDS = 2
 """Words a sentence must hold before a quotation for them to join the statement."""
 MIN_QUOTE_WORDS = 4
@@ -113,7 +111,9 @@ def find_statements(
             continue  # "an invasion that claimed dozens of lives", "data suggest"
         mode = words.mode(token.lemma_.lower(), particles)
         if mode == SPEECH and _is_question(doc, start, token):
-            mode = QUESTION  # "asked whether ...", "explained why ...": asks, claims nothing
+            # "asked whether ...", "explained why ...": asks, claims nothing, and no stance of
+            # the contract says "asked"
+            continue
         cue_stop = cue_end(token, words)
         channel = channel_of(text, token, words)
         found.append(
