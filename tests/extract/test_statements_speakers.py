@@ -318,3 +318,22 @@ def test_statement_bare_role_joins_only_a_speaker_described_alike(nlp: Language)
     assert [info(s)["speaker"] for s in statements(nlp, other)] == ["the mayor"]
     same = "An official at the harbour spoke first. The official said the ferry would sail."
     assert [info(s)["speaker"] for s in statements(nlp, same)] == ["An official at the harbour"]
+
+
+@pytest.mark.parametrize(
+    "text,speaker",
+    [
+        ("A doctor, who asked not to be named because he was not authorised to speak, said the"
+         " clinic had received 14 wounded soldiers. Governor Ilse Brandt visited the clinic.",
+         "A doctor"),
+        ("A diplomat close to the mediation said the delegations had not met. The head of the"
+         " rebel delegation, Tomas Verhoef, told reporters his side was ready to sign.",
+         "A diplomat close to the mediation"),
+        ("A local coach says the pitch is flooded. Jo Roe, 41, has trained children there.",
+         "Jo Roe"),
+    ],
+)  # fmt: skip
+def test_statement_description_is_not_the_next_name_when_anonymous_or_another_role(
+    nlp: Language, text: str, speaker: str
+) -> None:
+    assert info(statements(nlp, text)[0])["speaker"] == speaker

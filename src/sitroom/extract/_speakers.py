@@ -22,6 +22,7 @@ from dataclasses import replace
 
 from spacy.tokens import Doc, Token
 
+from ._base import asks_anonymity
 from ._extensions import ENTITIES_KEY, PLACES_KEY
 from ._speaker_focus import ANONYMOUS_ROLE, SpeakerFocus, named_person
 from ._speaker_names import (
@@ -314,6 +315,8 @@ class SpeakerResolver(SpeakerFocus):
         indefinite = bool(left) and left[0] in _INDEFINITE
         if not indefinite and not (left and left[0] == "the" and token.sent.start == 0):
             return None
+        if any(asks_anonymity(t) for t in token.sent):
+            return None  # "a doctor, who asked not to be named, said": not the next name
         sentence, counted = token.sent, 0
         while counted < MAX_INTRODUCTION_SENTENCES and sentence.end < len(self.doc):
             sentence = self.doc[sentence.end].sent
@@ -325,8 +328,26 @@ class SpeakerResolver(SpeakerFocus):
             first = self.full_names.first_seen.get(name, start) >= token.idx
             if start >= limit or not (first or start in self.full_names.subjects):
                 return None
+            if self._has_other_role(start, token):
+                return None  # "A diplomat said ... The head of the delegation, Jo Roe, ..."
             return Speaker(speaker.start, speaker.end, name, name, "person")
         return None
+
+    def _has_other_role(self, start: int, token: Token) -> bool:
+        """Whether the name at ``start`` stands in apposition to a role other than ``token``'s
+        ("The head of the delegation, Jo Roe"): that person is not the one ``token`` describes."""
+        name = self.doc.char_span(start, start + 1, alignment_mode="expand")
+        if name is None:
+            return False
+        root = name.root
+        while root.dep_ == "compound":
+            root = root.head
+        described = root.head if root.dep_ == "appos" else None
+        return (
+            described is not None
+            and described.pos_ == "NOUN"
+            and described.lemma_.lower() != token.lemma_.lower()
+        )
 
     def _named_nearby(self, token: Token) -> Speaker | None:
         """The named entity a description stands beside: its appositive ("the coach, Jo
