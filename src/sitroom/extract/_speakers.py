@@ -33,6 +33,16 @@ from ._speaker_names import (
     is_common_word,
     is_stranded_subject,
 )
+from ._speaker_phrases import (
+    PERSON_LINK_DEPS,
+    clean,
+    has_other_role,
+    is_according_source,
+    is_bare_definite,
+    is_definite,
+    phrase_span,
+    plural_tag,
+)
 from ._statement_words import StatementWords
 
 ENTITY_SPEAKER_TYPES = {
@@ -55,14 +65,11 @@ _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 _EMBEDDED_DEPS = frozenset({"relcl", "acl"})
 _COMPLEMENT_DEPS = frozenset({"ccomp", "xcomp"})
 _POSTMODIFIER_DEPS = frozenset({"prep", "acl", "amod"})
-_DESCRIBING = frozenset({"DET", "NOUN", "ADJ", "NUM", "PROPN", "PUNCT", "ADV", "CCONJ"})
 _PHRASE_STOP = re.compile(r"[,;:(\"“”‘’]|\s['–—-]|\s(?:who|whom|whose|which|but)\s")
 _RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 _INDEFINITE = frozenset({"a", "an", "one"})
 _NAMING_VERBS = frozenset({"name", "identify", "call"})
 _NICKNAME = re.compile(r"\s[\"“‘'][^\"“”‘’']+[\"”’']\s")
-_PERSON_LINK_DEPS = frozenset({"appos", "compound", "flat"})
-_NAME_DEPS = frozenset({"compound", "flat", "amod", "nmod", "det", "poss", "case", "nummod"})
 
 
 class SpeakerResolver(SpeakerFocus):
@@ -103,7 +110,7 @@ class SpeakerResolver(SpeakerFocus):
         self.resolved: dict[int, Speaker] = {}
         self.captions: dict[int, bool] = {}  # line start -> is a photo caption
         for token in doc:
-            candidate = token.dep_ in _SUBJECT_DEPS or _is_according_source(token)
+            candidate = token.dep_ in _SUBJECT_DEPS or is_according_source(token)
             candidate = candidate or is_stranded_subject(token)  # "Roe" | "said ..."
             if candidate and not inside_quote[token.i] and not self._in_caption(token.idx):
                 speaker = self._resolve(token)
@@ -160,7 +167,7 @@ class SpeakerResolver(SpeakerFocus):
         if found is None:
             for child in token.children:
                 linked = self.entity_at.get(child.i)
-                if child.dep_ in _PERSON_LINK_DEPS and linked and linked[1] == "PERSON":
+                if child.dep_ in PERSON_LINK_DEPS and linked and linked[1] == "PERSON":
                     found = linked
                     break
         if found is None:
@@ -169,7 +176,7 @@ class SpeakerResolver(SpeakerFocus):
         name = self.full_names.expand(entity, token.idx, person=label == "PERSON")
         if name in self.entity_names:
             entity = name
-        start, end = self._phrase(token)
+        start, end = phrase_span(token)
         speaker_type = ENTITY_SPEAKER_TYPES.get(label, "unknown")
         folded = name.casefold()
         if folded in self.words.outlets or folded.split()[0] in self.words.outlets:
@@ -183,7 +190,7 @@ class SpeakerResolver(SpeakerFocus):
         if speaker_type == "person":
             name = _NICKNAME.sub(" ", self._without_title(name))  # 'Jo "JJ" Roe' -> "Jo Roe"
             self._note_honorific(token, name)
-        if label == "NORP" and not plural_tag(token) and self._is_definite(token):
+        if label == "NORP" and not plural_tag(token) and is_definite(token):
             # "the Kentucky Republican said": a party member in focus, named before
             earlier = self._antecedent(token.idx, named_person)
             if earlier is not None:
@@ -206,7 +213,7 @@ class SpeakerResolver(SpeakerFocus):
 
     def _description(self, token: Token) -> Speaker:
         """A common-noun speaker; a bare definite one may join an earlier speaker."""
-        start, end = self._phrase(token)
+        start, end = phrase_span(token)
         text = self.text[start:end]
         if text[:4] == "The ":
             text = "the " + text[4:]
@@ -239,7 +246,7 @@ class SpeakerResolver(SpeakerFocus):
         earlier = self._described(token, speaker)
         if earlier is not None:
             return earlier
-        if group and self._is_bare_definite(token):
+        if group and is_bare_definite(token):
             earlier = self._antecedent(token.idx, lambda s: self._same_description(s, token))
             if earlier is None and speaker_type == "organization" and not plural:
                 # "the commission": the organisation last named with that noun ("the Police
@@ -257,11 +264,11 @@ class SpeakerResolver(SpeakerFocus):
                     earlier = self._antecedent(token.idx, named_org)
             if earlier is not None:
                 return replace(earlier, start=start, end=end)
-        if not self._is_bare_definite(token):
+        if not is_bare_definite(token):
             # "sources familiar with the talks", "an official with the agency": a new speaker
             # is known by its whole phrase
             end = self._phrase_end(token, end)
-            return replace(speaker, end=end, name=self._clean(self.text[start:end]))
+            return replace(speaker, end=end, name=clean(self.text[start:end]))
         return speaker
 
     def _same_description(self, earlier: Speaker, token: Token) -> bool:
@@ -288,7 +295,7 @@ class SpeakerResolver(SpeakerFocus):
         "Mayor Jo Roe", "the 26-year-old" (the person in focus), "the city" (the city named
         before); not an anonymous role ("the official") or a plural."""
         start, end = speaker.start, speaker.end
-        if (speaker.type == "person" or has_age(token)) and self._is_definite(token):
+        if (speaker.type == "person" or has_age(token)) and is_definite(token):
             named = self.full_names.titled(token.lower_, token.idx)
             if named is not None:
                 return Speaker(start, end, named, named, "person")
@@ -297,7 +304,7 @@ class SpeakerResolver(SpeakerFocus):
             earlier = self._antecedent(token.idx, named_person)
             return None if earlier is None else replace(earlier, start=start, end=end)
         kinds = self.words.place_nouns.get(token.lower_)
-        if kinds and self._is_bare_definite(token):
+        if kinds and is_bare_definite(token):
             before = (p for p in reversed(self.places) if p[0] < token.idx and p[2] in kinds)
             place = next(before, None)
             if place is not None:
@@ -328,26 +335,10 @@ class SpeakerResolver(SpeakerFocus):
             first = self.full_names.first_seen.get(name, start) >= token.idx
             if start >= limit or not (first or start in self.full_names.subjects):
                 return None
-            if self._has_other_role(start, token):
+            if has_other_role(self.doc, start, token):
                 return None  # "A diplomat said ... The head of the delegation, Jo Roe, ..."
             return Speaker(speaker.start, speaker.end, name, name, "person")
         return None
-
-    def _has_other_role(self, start: int, token: Token) -> bool:
-        """Whether the name at ``start`` stands in apposition to a role other than ``token``'s
-        ("The head of the delegation, Jo Roe"): that person is not the one ``token`` describes."""
-        name = self.doc.char_span(start, start + 1, alignment_mode="expand")
-        if name is None:
-            return False
-        root = name.root
-        while root.dep_ == "compound":
-            root = root.head
-        described = root.head if root.dep_ == "appos" else None
-        return (
-            described is not None
-            and described.pos_ == "NOUN"
-            and described.lemma_.lower() != token.lemma_.lower()
-        )
 
     def _named_nearby(self, token: Token) -> Speaker | None:
         """The named entity a description stands beside: its appositive ("the coach, Jo
@@ -386,10 +377,6 @@ class SpeakerResolver(SpeakerFocus):
         stop = _PHRASE_STOP.search(self.text, start, end)  # ", whose name ...", a quote mark
         return stop.start() if stop else end
 
-    def _clean(self, phrase: str) -> str:
-        phrase = " ".join(phrase.split()).rstrip(",;:")
-        return "the " + phrase[4:] if phrase[:4] == "The " else phrase
-
     def _country_of(self, token: Token) -> str | None:
         """The country a possessor or modifier of ``token`` names (a place or a demonym)."""
         for child in token.lefts:
@@ -409,41 +396,3 @@ class SpeakerResolver(SpeakerFocus):
             if len(name) >= DEMONYM_STEM and word != name and word.startswith(stem):
                 return country
         return None
-
-    def _is_definite(self, token: Token) -> bool:
-        """A definite description with modifiers: "the prime minister", "the 26-year-old"."""
-        left = list(token.lefts)
-        return bool(left) and left[0].lower_ == "the" and all(t.pos_ in _DESCRIBING for t in left)
-
-    def _is_bare_definite(self, token: Token) -> bool:
-        left = list(token.lefts)
-        return (
-            bool(left) and left[0].lower_ == "the" and all(t.pos_ in ("DET", "NOUN") for t in left)
-        )
-
-    def _phrase(self, token: Token) -> tuple[int, int]:
-        """Character span of the name phrase of ``token`` (left modifiers, no clauses)."""
-        first = token
-        for child in token.lefts:
-            if child.dep_ in _NAME_DEPS or child.dep_ in _PERSON_LINK_DEPS:
-                first = child.left_edge if child.left_edge.i < first.i else first
-                break
-        last = token
-        for child in token.rights:
-            if child.dep_ in ("flat", "compound") or (
-                child.dep_ == "appos" and child.i == token.i + 1
-            ):
-                last = child.right_edge
-        return first.idx, last.idx + len(last.text)
-
-
-def plural_tag(token: Token) -> bool:
-    """True for a plural noun tag ("Republicans")."""
-    return token.tag_ in ("NNS", "NNPS")
-
-
-def _is_according_source(token: Token) -> bool:
-    if token.dep_ != "pobj":
-        return False
-    head = token.head
-    return head.lower_ == "to" and head.head.lower_ == "according"
