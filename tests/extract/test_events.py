@@ -174,6 +174,12 @@ def test_events_in_an_indirect_question_are_claimed_by_no_one(nlp: Language) -> 
     assert _one(events, "shelled")["claimed_by"] is None
 
 
+def test_events_noun_trigger_with_no_is_negated(nlp: Language) -> None:
+    events = _events(nlp, "There was no attack on the convoy, the garrison said.")
+    attack = _one(events, "attack")
+    assert (attack["modality"], attack["asserted"]) == ("negated", False)
+
+
 def test_events_denied_event_is_not_asserted(nlp: Language) -> None:
     events = _events(nlp, "The minister denied there had been any air strikes on hospitals.")
     strike = _one(events, "strikes")

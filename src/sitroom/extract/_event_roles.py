@@ -201,6 +201,8 @@ def modality(trigger: Token) -> str | None:
     conditions), "obligation" ("X must withdraw": a demand on X) or None for a plain fact."""
     clause = clause_head(trigger)
     words = [trigger, clause] if clause is not trigger else [trigger]
+    if any(c.dep_ == "det" and c.lower_ == "no" for c in trigger.children):
+        return "negated"  # "we had no warning", "there was no attack"
     for word in words:
         if any(c.dep_ == "neg" for c in word.children):
             return "negated"
