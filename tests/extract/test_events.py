@@ -174,6 +174,13 @@ def test_events_in_an_indirect_question_are_claimed_by_no_one(nlp: Language) -> 
     assert _one(events, "shelled")["claimed_by"] is None
 
 
+def test_events_receiving_casualties_is_no_meeting(nlp: Language) -> None:
+    wounded = _events(nlp, "The clinic received 40 injured soldiers overnight.")
+    assert all(e["type"] != "CONSULT" for e in wounded)
+    visit = _events(nlp, "The president received the delegation in the capital.")
+    assert _one(visit, "received")["type"] == "CONSULT"
+
+
 def test_events_noun_trigger_with_no_is_negated(nlp: Language) -> None:
     events = _events(nlp, "There was no attack on the convoy, the garrison said.")
     attack = _one(events, "attack")

@@ -59,6 +59,11 @@ def object_classes(token: Token, lexicon: EventLexicon, places: frozenset[int]) 
     found |= lexicon.classes.get(token.lower_, frozenset())
     if token.ent_type_ in PERSON_ENTS or token.lower_ in PERSON_PRONOUNS:
         found.add(PERSON)
+    if PERSON in found:
+        # "70 wounded people", "injured soldiers": the modifier says what kind of people
+        for child in token.children:
+            if child.dep_ in ("amod", "compound"):
+                found |= lexicon.classes.get(child.lower_, frozenset())
     if token.ent_type_ in PLACE_ENTS or token.i in places:
         found.add(PLACE)
     return found
