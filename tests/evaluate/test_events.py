@@ -14,7 +14,7 @@ from sitroom.errors import EvaluationDataError
 from sitroom.evaluate import evaluate_event_location, evaluate_events
 from sitroom.evaluate._plover import read_event_locations, read_plover
 from sitroom.evaluate.events import main_event, plover_type
-from sitroom.pipeline import load_nlp
+from sitroom.pipeline import Pipeline
 from tests.conftest import require_path
 
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "datasets" / "events"
@@ -26,9 +26,10 @@ MIN_TYPE_ACCURACY = 0.58
 MIN_LOCATION_PRECISION = 0.6
 
 
-@pytest.fixture(scope="session")
-def nlp() -> Language:
-    return load_nlp()
+@pytest.fixture(scope="module")
+def nlp(pipeline: Pipeline) -> Language:
+    """The full Sitroom pipeline (the session's, from ``conftest.py``)."""
+    return pipeline.nlp
 
 
 def _plover_file(tmp_path: Path, records: list[dict]) -> Path:

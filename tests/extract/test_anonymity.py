@@ -8,12 +8,7 @@ import pytest
 
 from sitroom.extract._base import ANONYMITY_FILE, anonymity_verbs
 from sitroom.model import Document
-from sitroom.pipeline import Pipeline, build_pipeline
-
-
-@pytest.fixture(scope="module")
-def pipeline() -> Pipeline:
-    return build_pipeline()
+from sitroom.pipeline import Pipeline
 
 
 def test_anonymity_verbs_rows_sorted_unique() -> None:

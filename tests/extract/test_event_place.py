@@ -14,12 +14,13 @@ from sitroom.extract._event_place_names import (
     read_place_words,
 )
 from sitroom.extract._extensions import EVENTS_KEY
-from sitroom.pipeline import load_nlp
+from sitroom.pipeline import Pipeline
 
 
-@pytest.fixture(scope="session")
-def nlp() -> Language:
-    return load_nlp()
+@pytest.fixture(scope="module")
+def nlp(pipeline: Pipeline) -> Language:
+    """The full Sitroom pipeline (the session's, from ``conftest.py``)."""
+    return pipeline.nlp
 
 
 def _places(nlp: Language, text: str, trigger: str) -> list[str]:

@@ -19,16 +19,17 @@ from sitroom.extract._extensions import (
     TIMES_KEY,
     register_extensions,
 )
-from sitroom.pipeline import Pipeline, load_nlp
+from sitroom.pipeline import Pipeline
 from tests.conftest import require_path
 
 PUBLISHED = "2022-02-25"  # a Friday
 SEED = Path(__file__).resolve().parents[2] / ".." / "shared" / "seed" / "000_e1e83100be014342.txt"
 
 
-@pytest.fixture(scope="session")
-def nlp() -> Language:
-    return load_nlp()
+@pytest.fixture(scope="module")
+def nlp(pipeline: Pipeline) -> Language:
+    """The full Sitroom pipeline (the session's, from ``conftest.py``)."""
+    return pipeline.nlp
 
 
 def _missing(path: Path) -> None:

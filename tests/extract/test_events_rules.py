@@ -7,14 +7,15 @@ import pytest
 from spacy.language import Language
 
 from sitroom.extract._extensions import EVENTS_KEY
-from sitroom.pipeline import load_nlp
+from sitroom.pipeline import Pipeline
 
 PUBLISHED = "2022-02-25"  # a Friday
 
 
-@pytest.fixture(scope="session")
-def nlp() -> Language:
-    return load_nlp()
+@pytest.fixture(scope="module")
+def nlp(pipeline: Pipeline) -> Language:
+    """The full Sitroom pipeline (the session's, from ``conftest.py``)."""
+    return pipeline.nlp
 
 
 def _events(nlp: Language, text: str, published: str | None = PUBLISHED) -> dict[str, dict]:

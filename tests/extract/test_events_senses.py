@@ -25,15 +25,16 @@ from sitroom.extract._event_words import (
     read_triggers,
 )
 from sitroom.extract._extensions import EVENTS_KEY
-from sitroom.pipeline import load_nlp
+from sitroom.pipeline import Pipeline
 
 PLOVER_TYPES = {t.value for t in model.EventType}
 REFINEMENT_FILES = (SENSES_FILE, CLASSES_FILE, REVERSAL_VERBS_FILE, REVERSALS_FILE, HAZARDS_FILE)
 
 
-@pytest.fixture(scope="session")
-def nlp() -> Language:
-    return load_nlp()
+@pytest.fixture(scope="module")
+def nlp(pipeline: Pipeline) -> Language:
+    """The full Sitroom pipeline (the session's, from ``conftest.py``)."""
+    return pipeline.nlp
 
 
 def _events(nlp: Language, text: str) -> dict[str, dict]:
