@@ -221,7 +221,7 @@ class SpeakerResolver(SpeakerFocus):
             token.lower_
         )
         speaker_type = entry.speaker_type if entry else "unknown"
-        group = self._group_of(token)
+        group = entry.group if entry else None
         plural = token.tag_ in ("NNS", "NNPS")
         if token.pos_ == "PROPN" and " " not in text:
             full = self.full_names.expand(text, token.idx)
@@ -247,7 +247,7 @@ class SpeakerResolver(SpeakerFocus):
         if earlier is not None:
             return earlier
         if group and is_bare_definite(token):
-            earlier = self._antecedent(token.idx, lambda s: self._same_description(s, token))
+            earlier = self._antecedent(token.idx, lambda s: _same_description(s, token, group))
             if earlier is None and speaker_type == "organization" and not plural:
                 # "the commission": the organisation last named with that noun ("the Police
                 # Commission"), else ("the company") the organisation last named as a subject
@@ -270,25 +270,6 @@ class SpeakerResolver(SpeakerFocus):
             end = self._phrase_end(token, end)
             return replace(speaker, end=end, name=clean(self.text[start:end]))
         return speaker
-
-    def _same_description(self, earlier: Speaker, token: Token) -> bool:
-        """Whether unnamed ``earlier`` is what the bare "the <token>" refers back to: the same
-        class of speaker ("the military" after "the army"), and for the classes holding many
-        kinds of people the same word ("the official" after "an official", not "the mayor"
-        after "a reporter")."""
-        group = self._group_of(token)
-        if earlier.entity is not None or earlier.group != group:
-            return False
-        noun = token.lemma_.lower()
-        return group not in BROAD_CLASSES or any(
-            word.startswith(noun) for word in earlier.name.lower().split()
-        )
-
-    def _group_of(self, token: Token) -> str | None:
-        entry = self.words.descriptions.get(token.lemma_.lower()) or self.words.descriptions.get(
-            token.lower_
-        )
-        return entry.group if entry else None
 
     def _described(self, token: Token, speaker: Speaker) -> Speaker | None:
         """The named person or place a definite description refers back to: "the mayor" after
@@ -396,3 +377,16 @@ class SpeakerResolver(SpeakerFocus):
             if len(name) >= DEMONYM_STEM and word != name and word.startswith(stem):
                 return country
         return None
+
+
+def _same_description(earlier: Speaker, token: Token, group: str) -> bool:
+    """Whether unnamed ``earlier`` is what the bare "the <token>" (of ``group``) refers back to:
+    the same class of speaker ("the military" after "the army"), and for the classes holding
+    many kinds of people the same word ("the official" after "an official", not "the mayor"
+    after "a reporter")."""
+    if earlier.entity is not None or earlier.group != group:
+        return False
+    noun = token.lemma_.lower()
+    return group not in BROAD_CLASSES or any(
+        word.startswith(noun) for word in earlier.name.lower().split()
+    )
