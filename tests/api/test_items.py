@@ -11,6 +11,7 @@ import pytest
 
 from sitroom.api import Settings, _deps, _items, create_app
 from sitroom.store import Store, _geo_query
+from sitroom.store._connect import on_sqlite3
 from sitroom.store._geo_query import haversine_km
 from tests.api.conftest import (
     CLAIMERS,
@@ -277,7 +278,7 @@ def test_items_page_reads_inline_only_when_key_only_on_sqlite(
     # A filter on the item table's own columns may walk the whole key table, and a PostgreSQL
     # read waits on the network: neither may hold the event loop (the worker's other requests).
     threads = _threads_of_reads(monkeypatch)
-    sqlite = client.app.state.store.engine.dialect.driver == "pysqlite"
+    sqlite = on_sqlite3(client.app.state.store.engine)
     assert client.get(query).status_code == 200
     # The test client runs the app with asyncio.run in this very thread.
     assert threads and (threads[0] == threading.get_ident()) is (key_only and sqlite)

@@ -21,6 +21,7 @@ from pydantic import BaseModel
 
 from ..model import EntityType, EventType, Metric, Stance
 from ..store import NotFound, Store
+from ..store._connect import on_sqlite3
 from ..store._geo_query import ItemFilter, Key, index_only, page_items, reading
 from ._deps import (
     DEFAULT_RADIUS_KM,
@@ -262,7 +263,7 @@ def _add_list(router: APIRouter, kind: str, row_model: type[BaseModel], Filters:
             return page_body(row_model, rows, encode_cursor(kind, last), limit)
 
         # Only SQLite reads can be interrupted; a PostgreSQL read waits on the network.
-        inline = store.engine.dialect.driver == "pysqlite" and index_only(kind, filters)
+        inline = on_sqlite3(store.engine) and index_only(kind, filters)
         # A Response is sent as it is: response_model only documents the page.
         body = await run_read(read, inline=inline)
         return Response(body, media_type=JSON_MEDIA_TYPE)

@@ -95,6 +95,12 @@ def is_postgresql(engine: Engine) -> bool:
     return engine.dialect.name == "postgresql"
 
 
+def on_sqlite3(engine: Engine) -> bool:
+    """True when ``engine`` talks to SQLite through Python's sqlite3 module (pysqlite), whose
+    connections page reads use directly (cursor, progress handler)."""
+    return engine.dialect.driver == "pysqlite"
+
+
 def describe(engine: Engine) -> str:
     """The database's name for messages: the file path for SQLite, else the URL sans password."""
     if is_sqlite(engine):

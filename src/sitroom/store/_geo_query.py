@@ -29,7 +29,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Connection, Engine, exc, func, literal_column, select, tuple_
 
 from . import _keyset, _query, schema
-from ._connect import translate_errors
+from ._connect import on_sqlite3, translate_errors
 from ._errors import InvalidArgument
 from ._geo_plan import (
     EARTH_RADIUS_KM,
@@ -100,7 +100,7 @@ def reading(engine: Engine, name: str, *, time_limit: float | None = None) -> It
             # One transaction (rolled back on close), so a page's statements see one snapshot:
             # those run on the driver's cursor would not begin it.
             connection.begin()
-        if time_limit is None or engine.dialect.driver != "pysqlite":
+        if time_limit is None or not on_sqlite3(engine):
             yield connection
             return
         with _interrupted_after(connection, time_limit) as expired:

@@ -33,6 +33,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import Executable
 
 from . import _query, schema
+from ._connect import on_sqlite3
 from ._indexes import KEY_COLUMNS, KEY_TABLES
 
 Row = dict[str, Any]
@@ -79,7 +80,7 @@ def _execute(
     sql, names, defaults = _compiled(connection.dialect, key)
     values = {**defaults, **params}
     args: Any = values if names is None else tuple(values[name] for name in names)
-    if connection.dialect.driver == "pysqlite":
+    if on_sqlite3(connection.engine):
         return _sqlite_rows(connection, sql, args)
     result = connection.exec_driver_sql(sql, args)
     try:  # plain DBAPI tuples: SQLAlchemy's row objects cost more than the query here
